@@ -1,0 +1,142 @@
+import { SqlApplyError } from '../errors.js';
+import { asPostgresError, type PostgresErrorFields, type ScratchDatabase } from '../engine/scratch-database.js';
+import type { ParsedFile, ParsedStatement } from '../parse/parse-sql.js';
+import { LineIndex } from '../parse/source-position.js';
+
+/** Called before each file is applied (progress reporting). */
+export type OnFile = (file: ParsedFile, index: number, total: number) => void;
+
+/**
+ * Statements Postgres refuses to run inside a transaction block. A migration containing one runs without a
+ * transaction, as Flyway does.
+ */
+function cannotRunInTransaction(statement: ParsedStatement): boolean {
+  const n = statement.node;
+  switch (statement.type) {
+    case 'IndexStmt':
+      return n.concurrent === true;
+    case 'ReindexStmt':
+      return JSON.stringify(n.params ?? []).includes('"concurrently"');
+    case 'DropStmt':
+      return n.concurrent === true;
+    case 'VacuumStmt':
+      return n.is_vacuumcmd === true;
+    case 'CreatedbStmt':
+    case 'DropdbStmt':
+    case 'AlterSystemStmt':
+    case 'CreateTableSpaceStmt':
+    case 'DropTableSpaceStmt':
+    case 'CreateSubscriptionStmt':
+    case 'DropSubscriptionStmt':
+      return true;
+    case 'AlterTableStmt':
+      return JSON.stringify(n.cmds ?? []).includes('AT_DetachPartitionFinalize') || /detach\s+partition[\s\S]*concurrently/i.test(statement.sql);
+    default:
+      return false;
+  }
+}
+
+/** The file manages its own transactions (BEGIN/COMMIT written in it). */
+function managesTransactions(file: ParsedFile): boolean {
+  return file.statements.some((s) => s.type === 'TransactionStmt');
+}
+
+/**
+ * Applies migrations the way Flyway runs them: each file in its own transaction, unless it contains a
+ * statement that cannot run in one (or manages transactions itself). Session settings made by a file
+ * (SET search_path, SET ROLE) end with the file, as with one psql session per file.
+ */
+export async function applyMigrations(db: ScratchDatabase, files: ParsedFile[], onFile?: OnFile): Promise<void> {
+  for (const [index, file] of files.entries()) {
+    onFile?.(file, index, files.length);
+    const transactional = !managesTransactions(file) && !file.statements.some(cannotRunInTransaction);
+    if (transactional) await db.exec('BEGIN');
+    for (const statement of file.statements) {
+      try {
+        await db.exec(statement.sql);
+      } catch (error) {
+        if (transactional) await db.exec('ROLLBACK').catch(() => undefined);
+        throw applyError(statement, error, db.label);
+      }
+    }
+    if (transactional) await db.exec('COMMIT');
+    await resetSession(db);
+  }
+}
+
+/**
+ * SQLSTATEs that mean "something this statement needs does not exist yet": undefined table, function,
+ * object, schema, column (of a table created later and altered since). Such a reference statement is
+ * retried after the others.
+ */
+const WAITING_STATES = new Set(['42P01', '42883', '42704', '3F000', '42703', '42P02']);
+
+/**
+ * Applies reference files in path order, each statement on its own. Reference files often depend on each
+ * other in an order that differs from their path order, so a statement that fails because something it needs
+ * does not exist yet is retried once the others have run, until no more progress is made; only then is the
+ * first remaining failure reported, with what it was waiting for.
+ */
+export async function applyReference(db: ScratchDatabase, files: ParsedFile[], onFile?: OnFile): Promise<void> {
+  let waiting: Array<{ statement: ParsedStatement; error: unknown }> = [];
+  for (const [index, file] of files.entries()) {
+    onFile?.(file, index, files.length);
+    for (const statement of file.statements) {
+      const error = await tryStatement(db, statement);
+      if (error === undefined) continue;
+      if (!isWaiting(error) || managesTransactions(file)) throw applyError(statement, error, db.label);
+      waiting.push({ statement, error });
+    }
+    await resetSession(db);
+  }
+  while (waiting.length > 0) {
+    const stillWaiting: typeof waiting = [];
+    for (const item of waiting) {
+      const error = await tryStatement(db, item.statement);
+      if (error === undefined) continue;
+      if (!isWaiting(error)) throw applyError(item.statement, error, db.label);
+      stillWaiting.push({ statement: item.statement, error });
+    }
+    await resetSession(db);
+    if (stillWaiting.length === waiting.length) {
+      const first = stillWaiting[0];
+      throw applyError(first.statement, first.error, db.label, 'still failing after every other reference statement ran');
+    }
+    waiting = stillWaiting;
+  }
+}
+
+async function tryStatement(db: ScratchDatabase, statement: ParsedStatement): Promise<unknown> {
+  try {
+    await db.exec(statement.sql);
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+}
+
+function isWaiting(error: unknown): boolean {
+  const pg = asPostgresError(error);
+  return pg !== undefined && WAITING_STATES.has(pg.code ?? '');
+}
+
+async function resetSession(db: ScratchDatabase): Promise<void> {
+  await db.exec('RESET ALL; RESET ROLE; RESET SESSION AUTHORIZATION');
+}
+
+/** `file:line:column: SQLSTATE message`, with detail, hint and the offending line under it. */
+export function applyError(statement: ParsedStatement, error: unknown, side: string, note?: string): SqlApplyError {
+  const pg: PostgresErrorFields | undefined = asPostgresError(error);
+  if (!pg) return new SqlApplyError(`${statement.file.displayPath}:${statement.line}:${statement.column}: ${side} side: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  let offset = statement.offset;
+  const position = Number(pg.position);
+  // Postgres's error position is 1-based, in characters of the statement text that was sent.
+  if (Number.isFinite(position) && position > 0) offset += position - 1;
+  const lines = new LineIndex(statement.file.text);
+  const at = lines.position(offset);
+  const extra = [pg.detail && `DETAIL: ${pg.detail}`, pg.hint && `HINT: ${pg.hint}`, note].filter(Boolean).join('; ');
+  return new SqlApplyError(`${statement.file.displayPath}:${at.line}:${at.column}: ${side} side failed: ERROR ${pg.code}: ${pg.message}${extra ? ` (${extra})` : ''}`, {
+    excerpt: lines.excerpt(at),
+    cause: error,
+  });
+}

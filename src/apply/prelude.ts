@@ -1,0 +1,31 @@
+import { quoteIdentIfNeeded } from '../catalog/catalog-object.js';
+import { SUPABASE_ROLES, type InputNeeds } from './input-needs.js';
+
+/** The schema that holds the auth stand-in; never compared. */
+export const AUTH_SCHEMA = 'auth';
+
+/**
+ * SQL run on a scratch database before any input: a small stand-in for Supabase's `auth` schema when the
+ * inputs call auth.uid() & co. without creating it, and every role the SQL names but never creates.
+ * The same prelude goes to both sides, so nothing in it can show up as a difference.
+ */
+export function preludeSql(needs: InputNeeds, existingRoles: Set<string> = new Set()): string {
+  const statements = preludeRoles(needs, existingRoles).map((role) => `CREATE ROLE ${quoteIdentIfNeeded(role)} NOLOGIN;`);
+  if (needs.usesAuth) {
+    statements.push(
+      `CREATE SCHEMA ${AUTH_SCHEMA};`,
+      `CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS $$ SELECT nullif(current_setting('request.jwt.claim.sub', true), '')::uuid $$;`,
+      `CREATE FUNCTION auth.role() RETURNS text LANGUAGE sql STABLE AS $$ SELECT nullif(current_setting('request.jwt.claim.role', true), '')::text $$;`,
+      `CREATE FUNCTION auth.email() RETURNS text LANGUAGE sql STABLE AS $$ SELECT nullif(current_setting('request.jwt.claim.email', true), '')::text $$;`,
+      `CREATE FUNCTION auth.jwt() RETURNS jsonb LANGUAGE sql STABLE AS $$ SELECT coalesce(nullif(current_setting('request.jwt.claims', true), ''), '{}')::jsonb $$;`,
+    );
+  }
+  return statements.join('\n');
+}
+
+/** Roles the prelude creates (so a server engine can drop exactly those afterwards). */
+export function preludeRoles(needs: InputNeeds, existingRoles: Set<string> = new Set()): string[] {
+  const roles = new Set<string>(needs.usesAuth ? SUPABASE_ROLES : []);
+  for (const r of needs.referencedRoles) roles.add(r);
+  return [...roles].filter((r) => !needs.createdRoles.has(r) && !existingRoles.has(r)).sort();
+}

@@ -1,0 +1,70 @@
+/**
+ * What introspection produces: every object of every kind, keyed by its schema-qualified identity, with the
+ * attributes that are compared. Kinds declare their compared fields once (see CatalogKind), so a field can
+ * never be compared in one place and forgotten in another.
+ */
+export type ObjectKind =
+  | 'schema'
+  | 'extension'
+  | 'table'
+  | 'column'
+  | 'constraint'
+  | 'index'
+  | 'policy'
+  | 'trigger'
+  | 'function'
+  | 'sequence'
+  | 'view'
+  | 'type';
+
+export interface CatalogObject {
+  kind: ObjectKind;
+  /** Schema-qualified identity, e.g. `public.entities.source_url`; unique within its kind. */
+  key: string;
+  /** The table the object belongs to (`public.entities`), for grouping and for hiding children of a missing table. */
+  table?: string;
+  /** The object's own name (index name, constraint name, …), for messages and rename detection. */
+  name: string;
+  /** Compared attributes, already normalised; values are strings, booleans, numbers, string arrays or null. */
+  attributes: Record<string, AttributeValue>;
+  /** Attributes kept for rules and reports but never compared (e.g. index columns for the redundancy rules). */
+  info?: Record<string, unknown>;
+}
+
+export type AttributeValue = string | number | boolean | null | string[];
+
+export interface FieldSpec {
+  /** Attribute name in CatalogObject.attributes and in finding details. */
+  name: string;
+  /** Words used in messages: "nullability", "default", … */
+  label: string;
+  /** Only compared when an option asks for it (e.g. column order). */
+  optIn?: 'strictColumnOrder';
+  /** Definition-like text that gets a unified diff in reports. */
+  multiline?: boolean;
+}
+
+export interface IntrospectionContext {
+  /** server_version_num of the engine, so queries can use what that version has. */
+  versionNum: number;
+}
+
+/** One object kind: its catalog query, how rows become objects, and which fields are compared. */
+export interface CatalogKind {
+  kind: ObjectKind;
+  fields: FieldSpec[];
+  /** SQL with one parameter, $1 = text[] of schema names to include. */
+  query(context: IntrospectionContext): string;
+  toObjects(rows: Record<string, any>[]): CatalogObject[] | Promise<CatalogObject[]>;
+}
+
+export type Catalog = Map<ObjectKind, Map<string, CatalogObject>>;
+
+/** `public.entities` — quoted only where Postgres would need quotes, like the names Postgres prints. */
+export function qualify(...parts: string[]): string {
+  return parts.map(quoteIdentIfNeeded).join('.');
+}
+
+export function quoteIdentIfNeeded(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}

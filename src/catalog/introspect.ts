@@ -1,0 +1,42 @@
+import type { ScratchDatabase } from '../engine/scratch-database.js';
+import { loadParser } from '../parse/parse-sql.js';
+import type { Catalog, CatalogObject } from './catalog-object.js';
+import { CATALOG_KINDS } from './kinds/index.js';
+
+export interface IntrospectOptions {
+  versionNum: number;
+  /** Schemas to compare; undefined = every user schema. */
+  schemas?: string[];
+  /** Schemas never compared (the auth stand-in, …). */
+  excludeSchemas?: string[];
+}
+
+/** System schemas and the schemas of extensions are never compared. */
+const LIST_SCHEMAS = `
+  SELECT n.nspname AS name FROM pg_namespace n
+   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+     AND n.nspname !~ '^pg_(toast_)?temp_'
+     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')
+   ORDER BY 1`;
+
+/**
+ * Reads a database's catalog into a Catalog: one query to choose schemas, then one query per object kind,
+ * whatever the size of the schema. search_path is pinned so that names Postgres prints are qualified the
+ * same way on every database (and on a live one whose default search_path differs).
+ */
+export async function introspectCatalog(db: ScratchDatabase, options: IntrospectOptions): Promise<Catalog> {
+  await loadParser();
+  await db.exec(`SET search_path TO public, pg_catalog`);
+  const all = (await db.query<{ name: string }>(LIST_SCHEMAS)).map((r) => r.name);
+  const excluded = new Set(options.excludeSchemas ?? []);
+  const wanted = options.schemas ? new Set(options.schemas) : undefined;
+  const schemaNames = all.filter((s) => !excluded.has(s) && (!wanted || wanted.has(s)));
+  const catalog: Catalog = new Map();
+  for (const kind of CATALOG_KINDS) {
+    const sql = kind.query({ versionNum: options.versionNum });
+    const rows = await db.query<Record<string, any>>(sql, sql.includes('$1') ? [schemaNames] : []);
+    const objects = await kind.toObjects(rows);
+    catalog.set(kind.kind, new Map(objects.map((o: CatalogObject) => [o.key, o])));
+  }
+  return catalog;
+}

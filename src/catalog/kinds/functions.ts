@@ -1,0 +1,66 @@
+import { qualify, type CatalogKind } from '../catalog-object.js';
+import { normalizeSqlBody } from '../normalize-body.js';
+import { notExtensionMember } from './shared-sql.js';
+
+const VOLATILITY: Record<string, string> = { i: 'IMMUTABLE', s: 'STABLE', v: 'VOLATILE' };
+const PARALLEL: Record<string, string> = { s: 'PARALLEL SAFE', r: 'PARALLEL RESTRICTED', u: 'PARALLEL UNSAFE' };
+const KINDS: Record<string, string> = { f: 'function', p: 'procedure', a: 'aggregate', w: 'window' };
+
+/**
+ * Functions and procedures, identified as `schema.name(argument types)` like Postgres's regprocedure.
+ * SQL and PL/pgSQL bodies are compared by token (see normalizeSqlBody); other languages byte for byte.
+ */
+export const functions: CatalogKind = {
+  kind: 'function',
+  fields: [
+    { name: 'kind', label: 'kind' },
+    { name: 'arguments', label: 'arguments' },
+    { name: 'returns', label: 'return type' },
+    { name: 'language', label: 'language' },
+    { name: 'volatility', label: 'volatility' },
+    { name: 'strict', label: 'strictness' },
+    { name: 'securityDefiner', label: 'security' },
+    { name: 'leakproof', label: 'leakproof' },
+    { name: 'parallel', label: 'parallel safety' },
+    { name: 'config', label: 'SET options' },
+    { name: 'body', label: 'body', multiline: true },
+  ],
+  query: (ctx) => `
+    SELECT n.nspname AS schema, p.proname AS name, p.prokind AS kind,
+           pg_catalog.oidvectortypes(p.proargtypes) AS argument_types,
+           pg_get_function_arguments(p.oid) AS arguments,
+           CASE WHEN p.prokind = 'p' THEN NULL ELSE pg_get_function_result(p.oid) END AS returns,
+           l.lanname AS language, p.provolatile AS volatility, p.proisstrict AS strict, p.prosecdef AS security_definer,
+           p.proleakproof AS leakproof, p.proparallel AS parallel, p.proconfig AS config,
+           ${ctx.versionNum >= 140000 ? `CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid) ELSE p.prosrc END` : 'p.prosrc'} AS body
+      FROM pg_proc p
+      JOIN pg_namespace n ON n.oid = p.pronamespace
+      JOIN pg_language l ON l.oid = p.prolang
+     WHERE n.nspname = ANY($1) AND p.prokind IN ('f', 'p', 'w')
+       AND ${notExtensionMember('p.oid', 'pg_proc')}
+     ORDER BY 1, 2, 4`,
+  toObjects: (rows) =>
+    rows.map((r) => {
+      const body: string = r.body ?? '';
+      const comparableBody = r.language === 'sql' || r.language === 'plpgsql' ? normalizeSqlBody(body) : body;
+      return {
+        kind: 'function',
+        key: `${qualify(r.schema, r.name)}(${r.argument_types})`,
+        name: r.name,
+        attributes: {
+          kind: KINDS[r.kind] ?? r.kind,
+          arguments: r.arguments,
+          returns: r.returns ?? null,
+          language: r.language,
+          volatility: VOLATILITY[r.volatility] ?? r.volatility,
+          strict: r.strict ? 'STRICT' : 'CALLED ON NULL INPUT',
+          securityDefiner: r.security_definer ? 'SECURITY DEFINER' : 'SECURITY INVOKER',
+          leakproof: r.leakproof,
+          parallel: PARALLEL[r.parallel] ?? r.parallel,
+          config: r.config ? [...r.config].sort() : null,
+          body: body.trim(),
+        },
+        info: { comparable: { body: comparableBody } },
+      };
+    }),
+};

@@ -1,0 +1,103 @@
+import { writeFile } from 'node:fs/promises';
+import yargs from 'yargs';
+import { installSignalCleanup, runAllCleanups } from './engine/cleanup.js';
+import { InputError, VerifyError } from './errors.js';
+import { loadConfig } from './inputs/config.js';
+import type { ProgressEvent, VerifyOptions } from './options.js';
+import { colorWanted } from './report/colors.js';
+import { formatJson } from './report/format-json.js';
+import { formatText } from './report/format-text.js';
+import { verifySchema } from './verify.js';
+
+export const EXIT_OK = 0;
+export const EXIT_DRIFT = 1;
+export const EXIT_CANNOT_VERIFY = 2;
+
+interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Arguments → options → verifySchema → report → exit code. Everything else lives in the API. */
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env }): Promise<number> {
+  installSignalCleanup();
+  const debug = argv.includes('--debug');
+  try {
+    const args = await parseArgs(argv);
+    const { config } = await loadConfig(args.config, io.cwd);
+    const format = args.format ?? config.format ?? 'text';
+    const options: VerifyOptions = {
+      reference: args.reference ?? config.reference ?? [],
+      migrations: args.migrations ?? config.migrations ?? [],
+      baseline: args.baseline ?? config.baseline ?? [],
+      strictColumnOrder: args['strict-column-order'] ?? config.strictColumnOrder ?? false,
+      schemas: args.schema ?? config.schemas,
+      severity: config.severity,
+      failOn: (args['fail-on'] as VerifyOptions['failOn']) ?? config.failOn ?? 'error',
+      cacheDir: config.cacheDir,
+      cwd: io.cwd,
+      onProgress: format === 'text' && io.stderr.isTTY ? progressPrinter(io.stderr) : undefined,
+    };
+    const report = await verifySchema(options);
+    const text = format === 'json' ? formatJson(report) : formatText(report, { color: !args.output && colorWanted(io.stdout, io.env) });
+    if (args.output) await writeFile(args.output, text);
+    else io.stdout.write(text);
+    return report.ok ? EXIT_OK : EXIT_DRIFT;
+  } catch (error) {
+    await runAllCleanups();
+    io.stderr.write(describeError(error, debug));
+    return EXIT_CANNOT_VERIFY;
+  }
+}
+
+async function parseArgs(argv: string[]) {
+  return yargs(argv)
+    .scriptName('verify-schema')
+    .usage('$0 [options]\n\nChecks that the migrations, applied in order to an empty scratch Postgres, produce exactly the reference schema.')
+    .option('reference', { type: 'string', array: true, describe: 'Reference schema: folders (every .sql below, in path order) or files' })
+    .option('migrations', { type: 'string', array: true, describe: 'Migrations: a Flyway folder (V<version>__<name>.sql) or files applied in the order given' })
+    .option('baseline', { type: 'string', array: true, describe: 'Schema that existed before the first migration: files or folders' })
+    .option('config', { type: 'string', describe: 'Config file (default: verify-schema.config.json or "verifySchema" in package.json)' })
+    .option('format', { choices: ['text', 'json'] as const, describe: 'Report format (default: text)' })
+    .option('output', { type: 'string', describe: 'Write the report to this file instead of stdout' })
+    .option('strict-column-order', { type: 'boolean', describe: 'Report a different column order as drift' })
+    .option('schema', { type: 'string', array: true, describe: 'Schemas to compare (default: every schema the SQL creates)' })
+    .option('fail-on', { choices: ['error', 'warning', 'never'] as const, describe: 'Exit 1 on findings of this severity or worse (default: error)' })
+    .option('debug', { type: 'boolean', describe: 'Show stack traces of errors' })
+    .strict()
+    .help()
+    .version()
+    .epilogue('Exit codes: 0 no drift, 1 drift found, 2 could not verify.')
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new InputError(`${message}; see verify-schema --help`);
+    })
+    .parseAsync();
+}
+
+function describeError(error: unknown, debug: boolean): string {
+  if (error instanceof VerifyError) {
+    const lines = [`verify-schema: error: ${error.message}`];
+    if (error.excerpt) lines.push(error.excerpt);
+    if (debug && error.stack) lines.push(error.stack, ...(error.cause instanceof Error && error.cause.stack ? [`caused by: ${error.cause.stack}`] : []));
+    return `${lines.join('\n')}\n`;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (debug) return `verify-schema: internal error: ${error instanceof Error ? error.stack : message}\n`;
+  return `verify-schema: internal error: ${message} (run again with --debug for details, and please report it)\n`;
+}
+
+function progressPrinter(stream: NodeJS.WritableStream): (event: ProgressEvent) => void {
+  const started = Date.now();
+  let shown = false;
+  return (event) => {
+    // Only for work that takes more than about a second; cleared before the report is printed.
+    if (Date.now() - started < 800) return;
+    const text = event.phase === 'apply' ? `${event.side}: ${event.index + 1}/${event.total} ${event.file}` : event.phase === 'introspect' ? 'reading catalogs' : 'starting Postgres';
+    stream.write(`\r\u001b[2K${text}`);
+    shown = true;
+    if (event.phase === 'introspect' && shown) stream.write('\r\u001b[2K');
+  };
+}

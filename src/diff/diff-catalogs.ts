@@ -1,0 +1,111 @@
+import type { AttributeValue, Catalog, CatalogKind, CatalogObject, FieldSpec } from '../catalog/catalog-object.js';
+import { CATALOG_KINDS } from '../catalog/kinds/index.js';
+import type { Finding } from '../report/finding.js';
+
+export interface DiffOptions {
+  strictColumnOrder?: boolean;
+}
+
+/**
+ * Diffs two catalogs kind by kind with one generic rule (as migra does): keys only in the reference are
+ * missing, keys only on the migrations side are extra, common keys whose compared fields differ are changed.
+ * Children (columns, indexes, policies, …) of a table that is missing or extra as a whole are not repeated.
+ */
+export function diffCatalogs(reference: Catalog, migrations: Catalog, options: DiffOptions = {}): Finding[] {
+  const findings: Finding[] = [];
+  const wholeTables = new Set<string>();
+  for (const kind of CATALOG_KINDS) {
+    const ref = reference.get(kind.kind) ?? new Map<string, CatalogObject>();
+    const mig = migrations.get(kind.kind) ?? new Map<string, CatalogObject>();
+    const fields = kind.fields.filter((f) => !f.optIn || (f.optIn === 'strictColumnOrder' && options.strictColumnOrder));
+    for (const [key, object] of ref) {
+      if (object.table && object.kind !== 'table' && wholeTables.has(object.table)) continue;
+      const other = mig.get(key);
+      if (!other) {
+        if (skipped(kind, object)) continue;
+        if (object.kind === 'table') wholeTables.add(key);
+        findings.push(presenceFinding(object, 'missing'));
+        continue;
+      }
+      const changed = compareFields(fields, object, other);
+      if (Object.keys(changed).length > 0) findings.push(changedFinding(object, changed, fields));
+    }
+    for (const [key, object] of mig) {
+      if (ref.has(key) || skipped(kind, object)) continue;
+      if (object.table && object.kind !== 'table' && wholeTables.has(object.table)) continue;
+      if (object.kind === 'table') wholeTables.add(key);
+      findings.push(presenceFinding(object, 'extra'));
+    }
+  }
+  return findings;
+}
+
+/** An index that backs a constraint is reported as that constraint, not twice. */
+function skipped(kind: CatalogKind, object: CatalogObject): boolean {
+  return kind.kind === 'index' && Boolean(object.info?.constraint);
+}
+
+function comparable(object: CatalogObject, field: FieldSpec): AttributeValue {
+  const override = (object.info?.comparable as Record<string, AttributeValue> | undefined)?.[field.name];
+  return override !== undefined ? override : object.attributes[field.name];
+}
+
+function compareFields(fields: FieldSpec[], ref: CatalogObject, mig: CatalogObject): Record<string, { reference: AttributeValue; migrations: AttributeValue }> {
+  const changed: Record<string, { reference: AttributeValue; migrations: AttributeValue }> = {};
+  for (const field of fields) {
+    let a = comparable(ref, field);
+    let b = comparable(mig, field);
+    if (field.optIn === 'strictColumnOrder' && Array.isArray(a) && Array.isArray(b)) {
+      // Column order: only the relative order of columns both sides have (added columns are their own finding).
+      const common = new Set(a.filter((x) => (b as string[]).includes(x)));
+      a = a.filter((x) => common.has(x));
+      b = b.filter((x) => common.has(x));
+    }
+    if (!sameValue(a, b)) changed[field.name] = { reference: ref.attributes[field.name], migrations: mig.attributes[field.name] };
+  }
+  return changed;
+}
+
+function sameValue(a: AttributeValue, b: AttributeValue): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) return JSON.stringify(a) === JSON.stringify(b);
+  return a === b;
+}
+
+function presenceFinding(object: CatalogObject, change: 'missing' | 'extra'): Finding {
+  const message =
+    change === 'missing'
+      ? `${object.kind} ${object.key} is in the reference but not produced by the migrations`
+      : `${object.kind} ${object.key} is produced by the migrations but not in the reference`;
+  return {
+    code: `${object.kind}-${change}`,
+    severity: 'error',
+    kind: object.kind,
+    change,
+    object: object.key,
+    ...(object.table && object.kind !== 'table' ? { table: object.table } : object.kind === 'table' ? { table: object.key } : {}),
+    message,
+    details: { [change === 'missing' ? 'reference' : 'migrations']: object.attributes },
+  };
+}
+
+function changedFinding(object: CatalogObject, changed: Record<string, { reference: AttributeValue; migrations: AttributeValue }>, fields: FieldSpec[]): Finding {
+  const labels = fields.filter((f) => f.name in changed);
+  const parts = labels.map((f) => (f.multiline ? f.label : `${f.label} ${show(changed[f.name].reference)} (reference) vs ${show(changed[f.name].migrations)} (migrations)`));
+  return {
+    code: `${object.kind}-changed`,
+    severity: 'error',
+    kind: object.kind,
+    change: 'changed',
+    object: object.key,
+    ...(object.table ? { table: object.table } : {}),
+    message: `${object.kind} ${object.key} differs: ${parts.join('; ')}`,
+    details: changed,
+  };
+}
+
+export function show(value: AttributeValue): string {
+  if (value === null) return 'none';
+  if (Array.isArray(value)) return value.length ? value.join(', ') : 'none';
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  return String(value);
+}

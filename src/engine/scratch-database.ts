@@ -1,0 +1,56 @@
+/**
+ * The one interface every engine implements: a throw-away database that SQL can be run in and read from.
+ * PGlite and a real server differ only behind it (as kysely's dialects differ only in their driver).
+ */
+export interface ScratchDatabase {
+  /** A short label for messages: "reference" or "migrations". */
+  readonly label: string;
+  /** Runs one or more statements with the simple query protocol (no parameters), as psql would. */
+  exec(sql: string): Promise<void>;
+  /** Runs one parameterised query and returns its rows. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Frees everything the database holds (files, server database); safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface EngineInfo {
+  /** "pglite" or "server". */
+  name: string;
+  /** Server version as Postgres reports it, e.g. "18.1". */
+  version: string;
+  /** server_version_num, e.g. 180001. */
+  versionNum: number;
+}
+
+export interface ScratchRequest {
+  label: string;
+  /** Contrib extensions the SQL will create (PGlite must load them when it starts). */
+  extensions: string[];
+}
+
+/** Creates scratch databases on one engine. */
+export interface Engine {
+  readonly info: EngineInfo;
+  createScratch(request: ScratchRequest): Promise<ScratchDatabase>;
+  /** Releases the engine (and anything its scratch databases left). */
+  close(): Promise<void>;
+}
+
+/** The error fields Postgres reports, as both drivers expose them. */
+export interface PostgresErrorFields {
+  message: string;
+  code?: string;
+  detail?: string;
+  hint?: string;
+  position?: string | number;
+  where?: string;
+}
+
+export function asPostgresError(error: unknown): PostgresErrorFields | undefined {
+  if (error && typeof error === 'object' && 'message' in error && 'code' in error && typeof (error as { code: unknown }).code === 'string') {
+    const code = (error as { code: string }).code;
+    // Postgres SQLSTATEs are five characters; Node's own errors (ECONNREFUSED, …) are not Postgres errors.
+    if (/^[0-9A-Z]{5}$/.test(code)) return error as PostgresErrorFields;
+  }
+  return undefined;
+}

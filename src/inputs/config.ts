@@ -1,0 +1,115 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { InputError } from '../errors.js';
+import { displayPath } from './display-path.js';
+
+/** The config file's shape (also shipped as schema/verify-schema.config.schema.json for editors). */
+export interface ConfigFile {
+  reference?: string[];
+  migrations?: string[];
+  baseline?: string[];
+  strictColumnOrder?: boolean;
+  schemas?: string[];
+  severity?: Record<string, 'error' | 'warning' | 'info'>;
+  failOn?: 'error' | 'warning' | 'never';
+  format?: 'text' | 'json';
+  cacheDir?: string;
+}
+
+export interface LoadedConfig {
+  config: ConfigFile;
+  /** The file it came from, undefined when there is none. */
+  path?: string;
+}
+
+type Check = (value: unknown, path: string) => unknown;
+
+const stringList: Check = (v, path) => {
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v;
+  throw new InputError(`${path} must be a path or a list of paths`);
+};
+const boolean: Check = (v, path) => {
+  if (typeof v === 'boolean') return v;
+  throw new InputError(`${path} must be true or false`);
+};
+const oneOf = (...values: string[]): Check => (v, path) => {
+  if (typeof v === 'string' && values.includes(v)) return v;
+  throw new InputError(`${path} must be one of ${values.map((x) => JSON.stringify(x)).join(', ')}, not ${JSON.stringify(v)}`);
+};
+const string: Check = (v, path) => {
+  if (typeof v === 'string') return v;
+  throw new InputError(`${path} must be a string`);
+};
+const severityMap: Check = (v, path) => {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new InputError(`${path} must be an object of finding code → "error" | "warning" | "info"`);
+  for (const [code, s] of Object.entries(v)) oneOf('error', 'warning', 'info')(s, `${path}.${code}`);
+  return v;
+};
+
+const KEYS: Record<keyof ConfigFile, Check> = {
+  reference: stringList,
+  migrations: stringList,
+  baseline: stringList,
+  strictColumnOrder: boolean,
+  schemas: stringList,
+  severity: severityMap,
+  failOn: oneOf('error', 'warning', 'never'),
+  format: oneOf('text', 'json'),
+  cacheDir: string,
+};
+
+/** Paths in a config file are relative to the file, not to where the command runs. */
+const PATH_KEYS = ['reference', 'migrations', 'baseline'] as const;
+
+/**
+ * Finds and validates the config: --config FILE, else verify-schema.config.json, else the "verifySchema" key
+ * of package.json, in the working directory. Unknown keys and bad values name the key's path.
+ */
+export async function loadConfig(explicitPath: string | undefined, cwd = process.cwd()): Promise<LoadedConfig> {
+  if (explicitPath) {
+    const path = resolve(cwd, explicitPath);
+    const raw = await readJson(path, true);
+    return { config: validateConfig(raw, displayPath(path, cwd), dirname(path)), path };
+  }
+  const standalone = resolve(cwd, 'verify-schema.config.json');
+  const raw = await readJson(standalone, false);
+  if (raw !== undefined) return { config: validateConfig(raw, displayPath(standalone, cwd), cwd), path: standalone };
+  const pkgPath = resolve(cwd, 'package.json');
+  const pkg = (await readJson(pkgPath, false)) as Record<string, unknown> | undefined;
+  if (pkg && typeof pkg === 'object' && 'verifySchema' in pkg) {
+    return { config: validateConfig(pkg.verifySchema, `${displayPath(pkgPath, cwd)}: verifySchema`, cwd), path: pkgPath };
+  }
+  return { config: {} };
+}
+
+export function validateConfig(raw: unknown, where: string, baseDir: string): ConfigFile {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new InputError(`${where}: the config must be a JSON object`);
+  const config: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === '$schema') continue;
+    const check = KEYS[key as keyof ConfigFile];
+    if (!check) throw new InputError(`${where}: unknown key "${key}"; known keys: ${Object.keys(KEYS).join(', ')}`);
+    config[key] = check(value, `${where}: ${key}`);
+  }
+  for (const key of PATH_KEYS) {
+    if (config[key]) config[key] = (config[key] as string[]).map((p) => resolve(baseDir, p));
+  }
+  if (typeof config.cacheDir === 'string') config.cacheDir = resolve(baseDir, config.cacheDir);
+  return config as ConfigFile;
+}
+
+async function readJson(path: string, required: boolean): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    if (required) throw new InputError(`config file ${displayPath(path)} does not exist`);
+    return undefined;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${displayPath(path)}: invalid JSON: ${(error as Error).message}`);
+  }
+}

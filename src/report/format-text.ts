@@ -1,0 +1,91 @@
+import { createTwoFilesPatch } from 'diff';
+import { CATALOG_KINDS } from '../catalog/kinds/index.js';
+import { show } from '../diff/diff-catalogs.js';
+import type { AttributeValue } from '../catalog/catalog-object.js';
+import { palette, type Palette } from './colors.js';
+import type { Finding, Report, SourceLocation } from './finding.js';
+
+const CHANGE_WORDS: Record<string, string> = {
+  missing: 'missing (in the reference, not produced by the migrations)',
+  extra: 'extra (produced by the migrations, not in the reference)',
+  changed: 'changed',
+  renamed: 'renamed',
+  redundant: 'redundant',
+};
+
+/** Human report: findings grouped by table, before/after per attribute, unified diffs of definitions. */
+export function formatText(report: Report, options: { color?: boolean } = {}): string {
+  const c = palette(options.color ?? false);
+  const out: string[] = [];
+  for (const w of report.warnings) out.push(c.yellow(`warning: ${w}`));
+  if (report.warnings.length) out.push('');
+  const groups = new Map<string, Finding[]>();
+  for (const f of report.findings) {
+    const group = f.table ?? `${f.kind}s`;
+    groups.set(group, [...(groups.get(group) ?? []), f]);
+  }
+  for (const [group, findings] of groups) {
+    out.push(c.bold(group));
+    for (const f of findings) out.push(...formatFinding(f, c));
+    out.push('');
+  }
+  out.push(summaryLine(report, c));
+  return out.join('\n') + '\n';
+}
+
+function formatFinding(f: Finding, c: Palette): string[] {
+  const mark = f.severity === 'error' ? c.red('✗') : f.severity === 'warning' ? c.yellow('!') : c.dim('i');
+  const name = f.table && f.object.startsWith(`${f.table}.`) ? f.object.slice(f.table.length + 1) : f.object;
+  const lines = [`  ${mark} ${f.kind} ${c.bold(name)} ${CHANGE_WORDS[f.change] ?? f.change} ${c.dim(`[${f.code}]`)}`];
+  const where = [at('reference', f.location), at('migrations', f.migrationLocation)].filter(Boolean).join(', ');
+  if (where) lines.push(`      ${c.dim(where)}`);
+  if (f.change === 'changed') {
+    const labels = new Map(CATALOG_KINDS.find((k) => k.kind === f.kind)?.fields.map((x) => [x.name, x] as const) ?? []);
+    for (const [field, value] of Object.entries(f.details)) {
+      const { reference, migrations } = value as { reference: AttributeValue; migrations: AttributeValue };
+      const spec = labels.get(field);
+      const label = spec?.label ?? field;
+      if (spec?.multiline && typeof reference === 'string' && typeof migrations === 'string') {
+        lines.push(`      ${label}:`);
+        lines.push(...unifiedDiff(reference, migrations, c).map((l) => `        ${l}`));
+      } else {
+        lines.push(`      ${label}: ${c.green(show(reference))} (reference) → ${c.red(show(migrations))} (migrations)`);
+      }
+    }
+  } else if (f.change === 'missing' || f.change === 'extra') {
+    const attrs = (f.details.reference ?? f.details.migrations) as Record<string, AttributeValue> | undefined;
+    const definition = attrs && typeof attrs.definition === 'string' ? attrs.definition : undefined;
+    if (definition) lines.push(`      ${c.dim(definition)}`);
+  } else {
+    lines.push(`      ${f.message}`);
+  }
+  return lines;
+}
+
+function at(side: string, location?: SourceLocation): string {
+  return location ? `${side}: ${location.file}:${location.line}` : '';
+}
+
+function unifiedDiff(reference: string, migrations: string, c: Palette): string[] {
+  const patch = createTwoFilesPatch('reference', 'migrations', ensureNewline(reference), ensureNewline(migrations), '', '', { context: 3 });
+  return patch
+    .split('\n')
+    .slice(2)
+    .filter((l) => l !== '' && !l.startsWith('\\'))
+    .map((l) => (l.startsWith('+') && !l.startsWith('+++') ? c.red(l) : l.startsWith('-') && !l.startsWith('---') ? c.green(l) : l));
+}
+
+function ensureNewline(s: string): string {
+  return s.endsWith('\n') ? s : `${s}\n`;
+}
+
+function summaryLine(report: Report, c: Palette): string {
+  const s = report.summary;
+  const sides = `reference (${report.inputs.reference.length} files) vs ${report.inputs.baseline.length ? `baseline (${report.inputs.baseline.length}) + ` : ''}migrations (${report.inputs.migrations.length} files)`;
+  const engine = `${report.engine.name} ${report.engine.version}`;
+  const time = `${(s.durationMs / 1000).toFixed(1)}s`;
+  if (s.total === 0) return c.green(`✓ no drift: ${sides} — ${engine}, ${time}`);
+  const counts = [s.errors && `${s.errors} error${s.errors === 1 ? '' : 's'}`, s.warnings && `${s.warnings} warning${s.warnings === 1 ? '' : 's'}`].filter(Boolean).join(', ');
+  const verdict = report.ok ? c.yellow(`! ${s.total} finding${s.total === 1 ? '' : 's'} (${counts})`) : c.red(`✗ drift: ${s.total} finding${s.total === 1 ? '' : 's'} (${counts})`);
+  return `${verdict}: ${sides} — ${engine}, ${time}`;
+}
