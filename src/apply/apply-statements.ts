@@ -132,6 +132,7 @@ export function applyError(statement: ParsedStatement, error: unknown, side: str
   const position = Number(pg.position);
   // Postgres's error position is 1-based, in characters of the statement text that was sent.
   if (Number.isFinite(position) && position > 0) offset += position - 1;
+  else offset += guessErrorOffset(statement.sql, pg.message);
   const lines = new LineIndex(statement.file.text);
   const at = lines.position(offset);
   const extra = [pg.detail && `DETAIL: ${pg.detail}`, pg.hint && `HINT: ${pg.hint}`, note].filter(Boolean).join('; ');
@@ -139,4 +140,17 @@ export function applyError(statement: ParsedStatement, error: unknown, side: str
     excerpt: lines.excerpt(at),
     cause: error,
   });
+}
+
+/**
+ * PGlite (and some server errors) report no position. Point at the first mention of the name the message
+ * complains about (`function lenght(text) does not exist` → `lenght`), else at the statement's start.
+ */
+export function guessErrorOffset(sql: string, message: string): number {
+  const name = /^(?:function|procedure|operator) ([^\s(]+)\(/.exec(message)?.[1] ?? /"([^"]+)"/.exec(message)?.[1];
+  if (!name) return 0;
+  const bare = name.split('.').pop() ?? name;
+  const escaped = bare.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`(?<![\\w$])"?${escaped}"?(?![\\w$])`, 'i').exec(sql);
+  return match ? match.index : 0;
 }

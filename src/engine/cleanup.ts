@@ -25,7 +25,7 @@ export function installSignalCleanup(): void {
   if (installed) return;
   installed = true;
   const onSignal = (signal: NodeJS.Signals, code: number) => {
-    process.stderr.write(`verify-schema: ${signal} received, removing scratch databases…\n`);
+    if (pending.size > 0) process.stderr.write(`verify-schema: ${signal} received, removing scratch databases…\n`);
     const hardExit = setTimeout(() => process.exit(code), 10_000);
     hardExit.unref();
     void runAllCleanups().finally(() => process.exit(code));

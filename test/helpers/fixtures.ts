@@ -1,0 +1,55 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Finding } from '../../src/report/finding.js';
+
+export const FIXTURES_DIR = join(import.meta.dirname, '..', '..', 'fixtures');
+
+export interface Scenario {
+  name: string;
+  dir: string;
+  /** Extra CLI arguments from fixtures/<name>/args.json (e.g. ["--strict-column-order"]); `{dir}` is the scenario folder. */
+  args: string[];
+  expectedPath: string;
+}
+
+export interface Expected {
+  exitCode: number;
+  /** For exit code 2: text the one-line error must contain. */
+  error?: string;
+  findings?: GoldenFinding[];
+}
+
+/** The parts of a finding a golden file pins down. */
+export type GoldenFinding = Pick<Finding, 'code' | 'severity' | 'kind' | 'change' | 'object' | 'details'>;
+
+/** Every folder under fixtures/ is a scenario: adding one is adding a folder. */
+export function discoverScenarios(): Scenario[] {
+  return readdirSync(FIXTURES_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => {
+      const dir = join(FIXTURES_DIR, d.name);
+      const argsPath = join(dir, 'args.json');
+      return {
+        name: d.name,
+        dir,
+        args: existsSync(argsPath) ? (JSON.parse(readFileSync(argsPath, 'utf8')) as string[]).map((a) => a.replace('{dir}', dir)) : [],
+        expectedPath: join(dir, 'expected.json'),
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Default inputs of a scenario: reference/, migrations/ and baseline/ when present, unless args.json names them. */
+export function scenarioArgs(s: Scenario): string[] {
+  const args: string[] = [];
+  if (!s.args.includes('--reference')) args.push('--reference', join(s.dir, 'reference'));
+  if (!s.args.includes('--migrations')) args.push('--migrations', join(s.dir, 'migrations'));
+  if (existsSync(join(s.dir, 'baseline')) && !s.args.includes('--baseline')) args.push('--baseline', join(s.dir, 'baseline'));
+  return [...args, ...s.args];
+}
+
+export function toGolden(findings: Finding[]): GoldenFinding[] {
+  return findings
+    .map(({ code, severity, kind, change, object, details }) => ({ code, severity, kind, change, object, details }))
+    .sort((a, b) => `${a.kind} ${a.object} ${a.code}`.localeCompare(`${b.kind} ${b.object} ${b.code}`));
+}

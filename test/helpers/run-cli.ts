@@ -1,0 +1,28 @@
+import { Writable } from 'node:stream';
+import { main } from '../../src/cli.js';
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process with captured output: the same code path as `verify-schema`, without a process per call. */
+export async function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (append: (s: string) => void) =>
+    new Writable({
+      write(chunk, _encoding, done) {
+        append(String(chunk));
+        done();
+      },
+    });
+  const exitCode = await main(args, {
+    stdout: sink((s) => (stdout += s)),
+    stderr: sink((s) => (stderr += s)),
+    cwd: options.cwd ?? process.cwd(),
+    env: options.env ?? { ...process.env, NO_COLOR: '1' },
+  });
+  return { exitCode, stdout, stderr };
+}
