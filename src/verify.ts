@@ -1,10 +1,10 @@
 import { analyzeInputs, mergeNeeds, type InputNeeds } from './apply/input-needs.js';
 import { applyMigrations, applyReference } from './apply/apply-statements.js';
 import { AUTH_SCHEMA, preludeSql } from './apply/prelude.js';
+import type { Catalog } from './catalog/catalog-object.js';
 import { introspectCatalog } from './catalog/introspect.js';
 import { diffCatalogs } from './diff/diff-catalogs.js';
-import { defaultCacheDir } from './engine/cache-dir.js';
-import { PgliteEngine } from './engine/pglite-engine.js';
+import { startEngine } from './engine/start-engine.js';
 import type { Engine, ScratchDatabase } from './engine/scratch-database.js';
 import { displayPath } from './inputs/display-path.js';
 import { readSqlFile } from './inputs/read-sql-file.js';
@@ -33,7 +33,7 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
   const allNeeds = mergeNeeds(referenceNeeds, migrationNeeds);
 
   options.onProgress?.({ phase: 'start-engine' });
-  const engine: Engine = await PgliteEngine.start({ cacheDir: options.cacheDir ?? defaultCacheDir(cwd) });
+  const engine: Engine = await startEngine(options, cwd);
   const extensions = [...allNeeds.extensions];
   const scratches: ScratchDatabase[] = [];
   try {
@@ -56,7 +56,8 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
         return introspectCatalog(migDb, introspect);
       })(),
     ]);
-    const findings = applySeverities(diffCatalogs(refCatalog, migCatalog, { strictColumnOrder: options.strictColumnOrder }), options);
+    options.onProgress?.({ phase: 'introspect' });
+    const findings = applySeverities(collectFindings(refCatalog, migCatalog, options), options);
     return {
       version: 1,
       ok: passes(findings, options.failOn ?? 'error'),
@@ -74,6 +75,11 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
     await Promise.allSettled(scratches.map((s) => s.close()));
     await engine.close();
   }
+}
+
+/** Every source of findings, in report order: catalog drift first, then rules. */
+function collectFindings(reference: Catalog, migrations: Catalog, options: VerifyOptions): Finding[] {
+  return [...diffCatalogs(reference, migrations, { strictColumnOrder: options.strictColumnOrder })];
 }
 
 async function parseAll(paths: string[]): Promise<ParsedFile[]> {
