@@ -1,11 +1,13 @@
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { EngineError } from '../errors.js';
 import { registerCleanup } from './cleanup.js';
-import { loadPgliteExtensions } from './pglite-extensions.js';
+import type { PgliteWorkerData, WorkerRequestBody, WorkerResponse } from './pglite-worker.js';
 import type { Engine, EngineInfo, ScratchDatabase, ScratchRequest } from './scratch-database.js';
 
 const require = createRequire(import.meta.url);
@@ -41,50 +43,118 @@ export class PgliteEngine implements Engine {
   }
 
   async createScratch(request: ScratchRequest): Promise<ScratchDatabase> {
-    const dir = await mkdtemp(join(tmpdir(), 'verify-schema-'));
+    const dir = await mkdtemp(join(scratchRoot(), 'verify-schema-'));
     const unregister = registerCleanup(() => rm(dir, { recursive: true, force: true }));
-    try {
-      await cp(this.templateDir, dir, { recursive: true });
-      const db = await PGlite.create({ ...this.shared, dataDir: dir, extensions: await loadPgliteExtensions(request.extensions), relaxedDurability: true });
-      return new PgliteScratch(request.label, db, async () => {
-        unregister();
-        await rm(dir, { recursive: true, force: true });
-      });
-    } catch (error) {
+    const release = async () => {
       unregister();
       await rm(dir, { recursive: true, force: true });
-      throw new EngineError(`could not start the embedded Postgres (PGlite): ${(error as Error).message}; try --no-cache or delete the cache folder`, { cause: error });
+    };
+    try {
+      await cp(this.templateDir, dir, { recursive: true });
+      return await PgliteWorkerScratch.start(request.label, { dataDir: dir, extensions: request.extensions, shared: this.shared }, release);
+    } catch (error) {
+      await release();
+      throw new EngineError(`could not start the embedded Postgres (PGlite): ${(error as Error).message}; delete the cache folder ${dirname(this.templateDir)} and try again`, { cause: error });
     }
   }
 
   async close(): Promise<void> {}
 }
 
-class PgliteScratch implements ScratchDatabase {
+/**
+ * Scratch copies of the data directory go to shared memory when the machine has it: Postgres writes every
+ * page it touches, and there is no reason for a throw-away database to reach the disk.
+ */
+function scratchRoot(): string {
+  return existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+}
+
+/**
+ * The worker script is loaded from dist/ in every case: under the test runner this module runs from src/,
+ * where only the TypeScript source exists (`npm test` builds dist/ first).
+ */
+const WORKER_URL = new URL('../../dist/engine/pglite-worker.js', import.meta.url);
+
+/** A ScratchDatabase whose PGlite lives in a worker thread (see pglite-worker.ts). */
+class PgliteWorkerScratch implements ScratchDatabase {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (rows: unknown[] | undefined) => void; reject: (error: unknown) => void }>();
   private closed = false;
-  constructor(
+
+  private constructor(
     readonly label: string,
-    private readonly db: PGlite,
+    private readonly worker: Worker,
     private readonly release: () => Promise<void>,
-  ) {}
+  ) {
+    worker.on('message', (message: WorkerResponse) => {
+      if (message.id === 0) return;
+      const waiter = this.pending.get(message.id);
+      if (!waiter) return;
+      this.pending.delete(message.id);
+      if ('ok' in message && message.ok) waiter.resolve(message.rows);
+      else if ('error' in message) waiter.reject(Object.assign(new Error(String(message.error.message)), message.error));
+    });
+    worker.on('error', (error) => this.failAll(error));
+    worker.on('exit', (code) => {
+      if (!this.closed) this.failAll(new Error(`PGlite worker stopped unexpectedly (exit code ${code})`));
+    });
+  }
+
+  static start(label: string, data: PgliteWorkerData, release: () => Promise<void>): Promise<PgliteWorkerScratch> {
+    return new Promise((resolve, reject) => {
+      const worker = new Worker(WORKER_URL, { workerData: data });
+      const onFirst = (message: WorkerResponse) => {
+        if (message.id !== 0) return;
+        worker.off('message', onFirst);
+        worker.off('error', reject);
+        if ('ready' in message && message.ready) resolve(new PgliteWorkerScratch(label, worker, release));
+        else {
+          void worker.terminate();
+          reject(Object.assign(new Error(String((message as { error: Record<string, unknown> }).error.message)), (message as { error: Record<string, unknown> }).error));
+        }
+      };
+      worker.on('message', onFirst);
+      worker.once('error', reject);
+    });
+  }
+
+  private send(request: WorkerRequestBody): Promise<unknown[] | undefined> {
+    if (this.closed) return Promise.reject(new Error(`${this.label} scratch database is closed`));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...request, id });
+    });
+  }
+
+  private failAll(error: unknown): void {
+    for (const waiter of this.pending.values()) waiter.reject(error);
+    this.pending.clear();
+  }
 
   async exec(sql: string): Promise<void> {
-    await this.db.exec(sql);
+    await this.send({ op: 'exec', sql });
   }
 
   async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
-    return (await this.db.query<T>(sql, params)).rows;
+    return ((await this.send({ op: 'query', sql, params })) ?? []) as T[];
   }
 
+  /**
+   * A scratch database is thrown away, so there is nothing to flush: stopping the thread and deleting the
+   * directory is enough (a clean PGlite shutdown would write a checkpoint first).
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.failAll(new Error(`${this.label} scratch database was closed`));
     try {
-      await this.db.close();
+      await this.worker.terminate();
     } finally {
       await this.release();
     }
   }
+
 }
 
 /** PGlite 0.5 embeds Postgres 18; the exact minor is read from the engine when it matters. */
