@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import yargs from 'yargs';
 import { installSignalCleanup, runAllCleanups } from './engine/cleanup.js';
 import { InputError, VerifyError } from './errors.js';
@@ -42,13 +43,22 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     };
     const report = await verifySchema(options);
     const text = format === 'json' ? formatJson(report) : formatText(report, { color: !args.output && colorWanted(io.stdout, io.env) });
-    if (args.output) await writeFile(args.output, text);
+    if (args.output) await writeReport(resolve(io.cwd, args.output), text);
     else io.stdout.write(text);
     return report.ok ? EXIT_OK : EXIT_DRIFT;
   } catch (error) {
     await runAllCleanups();
     io.stderr.write(describeError(error, debug));
     return EXIT_CANNOT_VERIFY;
+  }
+}
+
+async function writeReport(path: string, text: string): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, text);
+  } catch (error) {
+    throw new InputError(`cannot write the report to ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; check --output`);
   }
 }
 

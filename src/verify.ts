@@ -24,9 +24,9 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
   const cwd = options.cwd ?? process.cwd();
   const inputs = await resolveInputs({ reference: options.reference, migrations: options.migrations, baseline: options.baseline }, cwd);
   const [reference, baseline, migrations] = await Promise.all([
-    parseAll(inputs.reference),
-    parseAll(inputs.baseline),
-    parseAll(inputs.migrations.map((m) => m.path)),
+    parseAll(inputs.reference, cwd),
+    parseAll(inputs.baseline, cwd),
+    parseAll(inputs.migrations.map((m) => m.path), cwd),
   ]);
   const referenceNeeds = analyzeInputs(reference);
   const migrationNeeds = analyzeInputs([...baseline, ...migrations]);
@@ -82,8 +82,8 @@ function collectFindings(reference: Catalog, migrations: Catalog, options: Verif
   return [...diffCatalogs(reference, migrations, { strictColumnOrder: options.strictColumnOrder })];
 }
 
-async function parseAll(paths: string[]): Promise<ParsedFile[]> {
-  return Promise.all(paths.map(async (p) => parseSqlFile(await readSqlFile(p))));
+async function parseAll(paths: string[], cwd: string): Promise<ParsedFile[]> {
+  return Promise.all(paths.map(async (p) => parseSqlFile(await readSqlFile(p, cwd))));
 }
 
 /** Roles and the auth stand-in, before any input runs. Both sides get the stand-in if either needs it. */

@@ -69,14 +69,14 @@ const PATH_KEYS = ['reference', 'migrations', 'baseline'] as const;
 export async function loadConfig(explicitPath: string | undefined, cwd = process.cwd()): Promise<LoadedConfig> {
   if (explicitPath) {
     const path = resolve(cwd, explicitPath);
-    const raw = await readJson(path, true);
+    const raw = await readJson(path, true, cwd);
     return { config: validateConfig(raw, displayPath(path, cwd), dirname(path)), path };
   }
   const standalone = resolve(cwd, 'verify-schema.config.json');
-  const raw = await readJson(standalone, false);
+  const raw = await readJson(standalone, false, cwd);
   if (raw !== undefined) return { config: validateConfig(raw, displayPath(standalone, cwd), cwd), path: standalone };
   const pkgPath = resolve(cwd, 'package.json');
-  const pkg = (await readJson(pkgPath, false)) as Record<string, unknown> | undefined;
+  const pkg = (await readJson(pkgPath, false, cwd)) as Record<string, unknown> | undefined;
   if (pkg && typeof pkg === 'object' && 'verifySchema' in pkg) {
     return { config: validateConfig(pkg.verifySchema, `${displayPath(pkgPath, cwd)}: verifySchema`, cwd), path: pkgPath };
   }
@@ -99,17 +99,17 @@ export function validateConfig(raw: unknown, where: string, baseDir: string): Co
   return config as ConfigFile;
 }
 
-async function readJson(path: string, required: boolean): Promise<unknown> {
+async function readJson(path: string, required: boolean, cwd: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    if (required) throw new InputError(`config file ${displayPath(path)} does not exist`);
+    if (required) throw new InputError(`config file ${displayPath(path, cwd)} does not exist`);
     return undefined;
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new InputError(`${displayPath(path)}: invalid JSON: ${(error as Error).message}`);
+    throw new InputError(`${displayPath(path, cwd)}: invalid JSON: ${(error as Error).message}`);
   }
 }

@@ -53,7 +53,7 @@ export interface OrderedMigrations {
  * Orders the files of a migrations folder as Flyway would: versioned by version, then repeatable ones by
  * description. Undo files are ignored; any other `.sql` file is reported, not silently applied.
  */
-export function orderFlywayFolder(folder: string, paths: string[]): OrderedMigrations {
+export function orderFlywayFolder(folder: string, paths: string[], cwd = process.cwd()): OrderedMigrations {
   const versioned: Array<MigrationFile & { parts: string[] }> = [];
   const repeatable: MigrationFile[] = [];
   const skipped: OrderedMigrations['skipped'] = [];
@@ -73,7 +73,7 @@ export function orderFlywayFolder(folder: string, paths: string[]): OrderedMigra
   for (let i = 1; i < versioned.length; i++) {
     if (compareVersions(versioned[i - 1].parts, versioned[i].parts) === 0) {
       throw new InputError(
-        `duplicate migration version ${versioned[i].version}: ${displayPath(versioned[i - 1].path)} and ${displayPath(versioned[i].path)}; give one of them a new version`,
+        `duplicate migration version ${versioned[i].version}: ${displayPath(versioned[i - 1].path, cwd)} and ${displayPath(versioned[i].path, cwd)}; give one of them a new version`,
       );
     }
   }

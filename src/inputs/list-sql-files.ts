@@ -16,7 +16,7 @@ export async function resolveInputPath(path: string, what: string, cwd = process
     const info = await stat(absolute);
     return { path: absolute, isDirectory: info.isDirectory() };
   } catch {
-    throw new InputError(`${what} path ${displayPath(absolute)} does not exist; check the path or the config file`);
+    throw new InputError(`${what} path ${displayPath(absolute, cwd)} does not exist; check the path or the config file`);
   }
 }
 

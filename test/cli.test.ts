@@ -1,0 +1,124 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './helpers/run-cli.js';
+
+const ROOT = join(import.meta.dirname, '..');
+
+function project(files: Record<string, string | Buffer>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vs-cli-'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+/** Exit 2 with exactly one line (no stack trace) that contains `text`. */
+async function expectOneLineError(args: string[], cwd: string, text: string | RegExp) {
+  const result = await runCli(args, { cwd });
+  expect(result.exitCode).toBe(2);
+  expect(result.stdout).toBe('');
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(typeof text === 'string' ? new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : text);
+}
+
+describe('bad input: one clear line, exit 2', () => {
+  it('missing path', async () => {
+    const dir = project({ 'ref/a.sql': 'CREATE TABLE t (id int);' });
+    await expectOneLineError(['--reference', 'ref', '--migrations', 'nope'], dir, 'verify-schema: error: migrations path nope does not exist; check the path or the config file');
+  });
+
+  it('empty migrations folder', async () => {
+    const dir = project({ 'ref/a.sql': 'CREATE TABLE t (id int);', 'mig/README.md': '' });
+    await expectOneLineError(['--reference', 'ref', '--migrations', 'mig'], dir, 'migrations folder mig has no V<version>__<description>.sql files');
+  });
+
+  it('non-UTF-8 file', async () => {
+    const dir = project({ 'ref/a.sql': Buffer.from([0x2d, 0x2d, 0x20, 0xe9, 0x0a]), 'mig/V1__a.sql': 'SELECT 1;' });
+    await expectOneLineError(['--reference', 'ref', '--migrations', 'mig'], dir, 'ref/a.sql: file is not valid UTF-8');
+  });
+
+  it('invalid config: unknown key and bad value name the key', async () => {
+    const dir = project({ 'verify-schema.config.json': JSON.stringify({ refrence: ['x'] }) });
+    await expectOneLineError([], dir, 'verify-schema.config.json: unknown key "refrence"');
+    const bad = project({ 'verify-schema.config.json': JSON.stringify({ reference: ['r'], migrations: ['m'], failOn: 'sometimes' }) });
+    await expectOneLineError([], bad, 'verify-schema.config.json: failOn must be one of "error", "warning", "never", not "sometimes"');
+    const broken = project({ 'verify-schema.config.json': '{ "reference": ' });
+    await expectOneLineError([], broken, /verify-schema\.config\.json: invalid JSON/);
+  });
+
+  it('no inputs at all says what to pass', async () => {
+    await expectOneLineError([], project({}), 'no reference schema given; pass --reference PATH');
+  });
+
+  it('unknown flag', async () => {
+    await expectOneLineError(['--refrence', 'x'], project({}), /Unknown arguments?: refrence/);
+  });
+});
+
+describe('config and outputs', () => {
+  it('reads paths from the "verifySchema" key of package.json, relative to it, and reports drift with exit 1', async () => {
+    const dir = project({
+      'package.json': JSON.stringify({ name: 'x', verifySchema: { reference: 'db/ref', migrations: 'db/mig' } }),
+      'db/ref/t.sql': 'CREATE TABLE t (id int PRIMARY KEY, name text);',
+      'db/mig/V1__t.sql': 'CREATE TABLE t (id int PRIMARY KEY);',
+    });
+    const result = await runCli(['--format', 'json'], { cwd: dir });
+    expect(result.exitCode).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ version: 1, ok: false, engine: { name: 'pglite' }, inputs: { reference: ['db/ref/t.sql'], migrations: ['db/mig/V1__t.sql'] } });
+    expect(report.findings.map((f: { code: string; object: string }) => `${f.code} ${f.object}`)).toEqual(['column-missing public.t.name']);
+    expect(report.summary).toMatchObject({ total: 1, errors: 1, warnings: 0, byKind: { column: 1 } });
+  });
+
+  it('--output writes the report to a file; --fail-on never exits 0 on drift; user files are untouched', async () => {
+    const dir = project({ 'ref/t.sql': 'CREATE TABLE t (id int);', 'mig/V1__t.sql': 'CREATE TABLE t (id bigint);' });
+    const before = snapshot(dir);
+    const result = await runCli(['--reference', 'ref', '--migrations', 'mig', '--output', 'out/report.txt', '--fail-on', 'never'], { cwd: dir });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe('');
+    const text = readFileSync(join(dir, 'out', 'report.txt'), 'utf8');
+    expect(text).toContain('type: integer (reference) → bigint (migrations)');
+    for (const [path, content] of Object.entries(before)) expect(readFileSync(join(dir, path), 'utf8')).toBe(content);
+  });
+
+  it('text report: no colour when NO_COLOR is set or output is not a terminal, colour with FORCE_COLOR', async () => {
+    const dir = project({ 'ref/t.sql': 'CREATE TABLE t (id int);', 'mig/V1__t.sql': 'CREATE TABLE t (id int, x int);' });
+    const plain = await runCli(['--reference', 'ref', '--migrations', 'mig'], { cwd: dir, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '1' } });
+    expect(plain.stdout).not.toContain('\u001b[');
+    expect(plain.stdout).toContain('public.t\n  ✗ column x extra (produced by the migrations, not in the reference) [column-extra]');
+    const colored = await runCli(['--reference', 'ref', '--migrations', 'mig'], { cwd: dir, env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '1' } });
+    expect(colored.stdout).toContain('\u001b[31m✗\u001b[39m');
+  });
+});
+
+describe('the installed command', () => {
+  it('runs the demo from the repository root with no flags and exits 0', async () => {
+    const { stdout } = await promisify(execFile)('node', [join(ROOT, 'bin', 'verify-schema.js')], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    expect(stdout).toMatch(/^✓ no drift: reference \(10 files\) vs baseline \(3\) \+ migrations \(6 files\)/);
+  });
+
+  it('prints a syntax error with file:line:column, the line and a caret, exit 2, no stack trace', async () => {
+    const dir = project({ 'ref/t.sql': 'CREATE TABLE t (id int);', 'mig/V1__t.sql': 'CREATE TABLE t (\n  id int,\n);\n' });
+    const error = await promisify(execFile)('node', [join(ROOT, 'bin', 'verify-schema.js'), '--reference', 'ref', '--migrations', 'mig'], { cwd: dir }).catch((e: { code: number; stderr: string }) => e);
+    expect(error).toMatchObject({ code: 2, stderr: 'verify-schema: error: mig/V1__t.sql:3:1: syntax error: at or near ")"\n3 | );\n    ^\n' });
+  });
+});
+
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const name of readdirSync(join(dir, rel))) {
+      const path = join(rel, name);
+      if (statSync(join(dir, path)).isDirectory()) walk(path);
+      else out[path] = readFileSync(join(dir, path), 'utf8');
+    }
+  };
+  walk('');
+  return out;
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { SqlApplyError } from '../src/errors.js';
+import { parseSqlFile } from '../src/parse/parse-sql.js';
+
+const file = (text: string) => ({ path: '/x/V1__t.sql', displayPath: 'V1__t.sql', text });
+const where = async (text: string) => (await parseSqlFile(file(text))).statements.map((s) => [s.type, s.line, s.column, s.endLine, s.sql]);
+
+describe('parseSqlFile', () => {
+  it('keeps each statement with its line and column, skipping leading comments', async () => {
+    expect(await where('-- header\n\nCREATE TABLE t (\n  id int\n);\n/* c */ SELECT 1; SELECT 2;\n')).toEqual([
+      ['CreateStmt', 3, 1, 5, 'CREATE TABLE t (\n  id int\n)'],
+      ['SelectStmt', 6, 9, 6, 'SELECT 1'],
+      ['SelectStmt', 6, 19, 6, 'SELECT 2'],
+    ]);
+  });
+
+  it('counts CRLF line endings once and handles multi-byte characters before a statement', async () => {
+    expect(await where("SELECT 'é';\r\nSELECT 'ü';\r\n  SELECT 3;")).toEqual([
+      ['SelectStmt', 1, 1, 1, "SELECT 'é'"],
+      ['SelectStmt', 2, 1, 2, "SELECT 'ü'"],
+      ['SelectStmt', 3, 3, 3, 'SELECT 3'],
+    ]);
+  });
+
+  it('keeps dollar-quoted bodies and DO blocks whole', async () => {
+    const rows = await where('DO $$ BEGIN PERFORM 1; END $$;\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS $body$ SELECT 1; $body$;');
+    expect(rows.map((r) => r[0])).toEqual(['DoStmt', 'CreateFunctionStmt']);
+  });
+
+  it('reports a syntax error as path:line:column with the line and a caret', async () => {
+    const error = await parseSqlFile(file("SELECT 'é';\nCREATE TABLE t (\n  id int,\n);")).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SqlApplyError);
+    expect((error as SqlApplyError).message).toBe('V1__t.sql:4:1: syntax error: at or near ")"');
+    expect((error as SqlApplyError).excerpt).toBe('4 | );\n    ^');
+  });
+});
