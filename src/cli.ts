@@ -38,6 +38,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       severity: config.severity,
       failOn: (args['fail-on'] as VerifyOptions['failOn']) ?? config.failOn ?? 'error',
       cacheDir: config.cacheDir,
+      cache: args.cache ?? config.cache ?? true,
       cwd: io.cwd,
       onProgress: format === 'text' && io.stderr.isTTY ? progressPrinter(io.stderr) : undefined,
     };
@@ -75,6 +76,7 @@ async function parseArgs(argv: string[]) {
     .option('strict-column-order', { type: 'boolean', describe: 'Report a different column order as drift' })
     .option('schema', { type: 'string', array: true, describe: 'Schemas to compare (default: every schema the SQL creates)' })
     .option('fail-on', { choices: ['error', 'warning', 'never'] as const, describe: 'Exit 1 on findings of this severity or worse (default: error)' })
+    .option('cache', { type: 'boolean', describe: 'Reuse cached catalogs and migration checkpoints (--no-cache replays everything)' })
     .option('debug', { type: 'boolean', describe: 'Show stack traces of errors' })
     .strict()
     .help()

@@ -16,8 +16,12 @@ export interface VerifyOptions {
   severity?: Record<string, Severity>;
   /** Which findings fail the run: errors (default), warnings too, or never. */
   failOn?: 'error' | 'warning' | 'never';
-  /** Where the embedded engine keeps its initialised data directory. */
+  /** Where the embedded engine keeps its initialised data directory, checkpoints and cached catalogs. */
   cacheDir?: string;
+  /** false: replay everything, read and write no cached catalog or checkpoint (the engine template is still used). */
+  cache?: boolean;
+  /** Save migration checkpoints only when replaying the history took longer than this (default 300 ms). */
+  checkpointThresholdMs?: number;
   /** Base for relative paths (default: process.cwd()). */
   cwd?: string;
   /** Progress callback (the CLI shows it on a TTY). */

@@ -1,11 +1,15 @@
 import { analyzeInputs, mergeNeeds, type InputNeeds } from './apply/input-needs.js';
-import { applyMigrations, applyReference } from './apply/apply-statements.js';
-import { AUTH_SCHEMA, preludeSql } from './apply/prelude.js';
+import { join } from 'node:path';
+import { AUTH_SCHEMA, BUILTIN_ROLES, preludeSql } from './apply/prelude.js';
+import { buildSideCatalog, type SideCache } from './build-side.js';
+import { baseKey } from './cache/cache-keys.js';
+import { CatalogCache } from './cache/catalog-cache.js';
+import { CheckpointStore } from './cache/checkpoint-store.js';
 import type { Catalog } from './catalog/catalog-object.js';
-import { introspectCatalog } from './catalog/introspect.js';
+import { catalogQueriesFingerprint } from './catalog/introspect.js';
 import { diffCatalogs } from './diff/diff-catalogs.js';
-import { startEngine } from './engine/start-engine.js';
-import type { Engine, ScratchDatabase } from './engine/scratch-database.js';
+import { defaultCacheDir } from './engine/cache-dir.js';
+import { engineProvider } from './engine/start-engine.js';
 import { displayPath } from './inputs/display-path.js';
 import { readSqlFile } from './inputs/read-sql-file.js';
 import { resolveInputs } from './inputs/resolve-inputs.js';
@@ -32,36 +36,42 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
   const migrationNeeds = analyzeInputs([...baseline, ...migrations]);
   const allNeeds = mergeNeeds(referenceNeeds, migrationNeeds);
 
-  options.onProgress?.({ phase: 'start-engine' });
-  const engine: Engine = await startEngine(options, cwd);
-  const extensions = [...allNeeds.extensions];
-  const scratches: ScratchDatabase[] = [];
+  const engines = engineProvider(options, cwd);
+  const knownInfo = engines.knownInfo;
+  const excludeSchemas = allNeeds.usesAuth ? [AUTH_SCHEMA] : [];
+  const introspect = { schemas: options.schemas, excludeSchemas };
+  const extensions = [...allNeeds.extensions].sort();
+  const cacheDir = options.cacheDir ?? defaultCacheDir(cwd);
+  const cacheFor = (side: 'reference' | 'migrations', needs: InputNeeds): SideCache | undefined =>
+    options.cache === false || !knownInfo
+      ? undefined
+      : {
+          catalogs: new CatalogCache(join(cacheDir, 'catalogs')),
+          checkpoints: new CheckpointStore(join(cacheDir, 'checkpoints')),
+          base: baseKey({
+            side,
+            engine: knownInfo,
+            queries: catalogQueriesFingerprint(knownInfo.versionNum),
+            prelude: preludeSql({ ...needs, usesAuth: allNeeds.usesAuth }, BUILTIN_ROLES),
+            extensions,
+            introspect,
+          }),
+        };
+  const progress = (side: 'reference' | 'migrations') => (f: ParsedFile, index: number, total: number) =>
+    options.onProgress?.({ phase: 'apply', side, file: f.file.displayPath, index, total });
   try {
-    const [refDb, migDb] = await Promise.all([
-      engine.createScratch({ label: 'reference', extensions }),
-      engine.createScratch({ label: 'migrations', extensions }),
-    ]);
-    scratches.push(refDb, migDb);
-    const excludeSchemas = allNeeds.usesAuth ? [AUTH_SCHEMA] : [];
-    const introspect = { versionNum: engine.info.versionNum, schemas: options.schemas, excludeSchemas };
-    const [refCatalog, migCatalog] = await Promise.all([
-      (async () => {
-        await prepare(refDb, referenceNeeds, allNeeds.usesAuth);
-        await applyReference(refDb, reference, (f, index, total) => options.onProgress?.({ phase: 'apply', side: 'reference', file: f.file.displayPath, index, total }));
-        return introspectCatalog(refDb, introspect);
-      })(),
-      (async () => {
-        await prepare(migDb, migrationNeeds, allNeeds.usesAuth);
-        await applyMigrations(migDb, [...baseline, ...migrations], (f, index, total) => options.onProgress?.({ phase: 'apply', side: 'migrations', file: f.file.displayPath, index, total }));
-        return introspectCatalog(migDb, introspect);
-      })(),
+    const common = { usesAuth: allNeeds.usesAuth, extensions, introspect, engines, checkpointThresholdMs: options.checkpointThresholdMs };
+    const [ref, mig] = await Promise.all([
+      buildSideCatalog({ ...common, side: 'reference', files: reference, needs: referenceNeeds, cache: cacheFor('reference', referenceNeeds), onFile: progress('reference') }),
+      buildSideCatalog({ ...common, side: 'migrations', files: [...baseline, ...migrations], needs: migrationNeeds, cache: cacheFor('migrations', migrationNeeds), onFile: progress('migrations') }),
     ]);
     options.onProgress?.({ phase: 'introspect' });
-    const findings = applySeverities(collectFindings(refCatalog, migCatalog, options), options);
+    const findings = applySeverities(collectFindings(ref.catalog, mig.catalog, options), options);
+    const info = await engines.info();
     return {
       version: 1,
       ok: passes(findings, options.failOn ?? 'error'),
-      engine: { name: engine.info.name, version: engine.info.version },
+      engine: { name: info.name, version: info.version },
       inputs: {
         reference: inputs.reference.map((p) => displayPath(p, cwd)),
         baseline: inputs.baseline.map((p) => displayPath(p, cwd)),
@@ -70,10 +80,10 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
       findings,
       warnings: inputs.warnings,
       summary: summarize(findings, performance.now() - started),
+      cache: { reference: ref.source, migrations: mig.source },
     };
   } finally {
-    await Promise.allSettled(scratches.map((s) => s.close()));
-    await engine.close();
+    await engines.close();
   }
 }
 
@@ -84,13 +94,6 @@ function collectFindings(reference: Catalog, migrations: Catalog, options: Verif
 
 async function parseAll(paths: string[], cwd: string): Promise<ParsedFile[]> {
   return Promise.all(paths.map(async (p) => parseSqlFile(await readSqlFile(p, cwd))));
-}
-
-/** Roles and the auth stand-in, before any input runs. Both sides get the stand-in if either needs it. */
-async function prepare(db: ScratchDatabase, needs: InputNeeds, usesAuth: boolean): Promise<void> {
-  const existing = new Set((await db.query<{ rolname: string }>('SELECT rolname FROM pg_roles')).map((r) => r.rolname));
-  const sql = preludeSql({ ...needs, usesAuth }, existing);
-  if (sql) await db.exec(sql);
 }
 
 function applySeverities(findings: Finding[], options: VerifyOptions): Finding[] {

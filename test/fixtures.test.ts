@@ -15,7 +15,8 @@ describe('golden scenarios (pglite)', () => {
   for (const scenario of discoverScenarios()) {
     it(scenario.name, async () => {
       // Run from the scenario's folder: no project config applies, and paths in messages are stable.
-      const result = await runCli([...scenarioArgs(scenario), '--format', 'json'], { cwd: scenario.dir });
+      // --no-cache: the golden suite checks real application every time (test/cache.test.ts checks the cache).
+      const result = await runCli([...scenarioArgs(scenario), '--format', 'json', '--no-cache'], { cwd: scenario.dir });
       if (update) {
         const previous = safeRead(scenario.expectedPath);
         const next: Expected = result.exitCode === 2 ? { exitCode: 2, error: previous?.error ?? firstLine(result.stderr) } : { exitCode: result.exitCode, findings: toGolden((JSON.parse(result.stdout) as Report).findings) };

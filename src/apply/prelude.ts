@@ -1,6 +1,9 @@
 import { quoteIdentIfNeeded } from '../catalog/catalog-object.js';
 import { SUPABASE_ROLES, type InputNeeds } from './input-needs.js';
 
+/** Roles every fresh cluster has (besides the pg_* built-ins); the prelude never creates them. */
+export const BUILTIN_ROLES = new Set(['postgres']);
+
 /** The schema that holds the auth stand-in; never compared. */
 export const AUTH_SCHEMA = 'auth';
 
@@ -27,5 +30,5 @@ export function preludeSql(needs: InputNeeds, existingRoles: Set<string> = new S
 export function preludeRoles(needs: InputNeeds, existingRoles: Set<string> = new Set()): string[] {
   const roles = new Set<string>(needs.usesAuth ? SUPABASE_ROLES : []);
   for (const r of needs.referencedRoles) roles.add(r);
-  return [...roles].filter((r) => !needs.createdRoles.has(r) && !existingRoles.has(r)).sort();
+  return [...roles].filter((r) => !needs.createdRoles.has(r) && !existingRoles.has(r) && !r.startsWith('pg_')).sort();
 }

@@ -19,6 +19,11 @@ const LIST_SCHEMAS = `
      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')
    ORDER BY 1`;
 
+/** Identifies the catalog queries of this build, so cached catalogs are never reused across query changes. */
+export function catalogQueriesFingerprint(versionNum: number): string {
+  return CATALOG_KINDS.map((k) => `${k.kind}:${k.query({ versionNum })}:${k.fields.map((f) => f.name).join(',')}`).join('\n');
+}
+
 /**
  * Reads a database's catalog into a Catalog: one query to choose schemas, then one query per object kind,
  * whatever the size of the schema. search_path is pinned so that names Postgres prints are qualified the

@@ -11,6 +11,11 @@ export interface ScratchDatabase {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Frees everything the database holds (files, server database); safe to call twice. */
   close(): Promise<void>;
+  /**
+   * Saves the database's current state so a later run can start from it (the checkpoint cache). Engines
+   * that cannot do this leave it out; the caller then simply replays everything.
+   */
+  saveCheckpoint?(destination: string): Promise<void>;
 }
 
 export interface EngineInfo {
@@ -26,11 +31,15 @@ export interface ScratchRequest {
   label: string;
   /** Contrib extensions the SQL will create (PGlite must load them when it starts). */
   extensions: string[];
+  /** Start from a state saved by saveCheckpoint instead of an empty database. */
+  fromCheckpoint?: string;
 }
 
 /** Creates scratch databases on one engine. */
 export interface Engine {
   readonly info: EngineInfo;
+  /** The engine can start scratch databases from checkpoints (see ScratchDatabase.saveCheckpoint). */
+  readonly supportsCheckpoints: boolean;
   createScratch(request: ScratchRequest): Promise<ScratchDatabase>;
   /** Releases the engine (and anything its scratch databases left). */
   close(): Promise<void>;

@@ -14,6 +14,7 @@ export interface ConfigFile {
   failOn?: 'error' | 'warning' | 'never';
   format?: 'text' | 'json';
   cacheDir?: string;
+  cache?: boolean;
 }
 
 export interface LoadedConfig {
@@ -57,6 +58,7 @@ const KEYS: Record<keyof ConfigFile, Check> = {
   failOn: oneOf('error', 'warning', 'never'),
   format: oneOf('text', 'json'),
   cacheDir: string,
+  cache: boolean,
 };
 
 /** Paths in a config file are relative to the file, not to where the command runs. */

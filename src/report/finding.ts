@@ -39,6 +39,8 @@ export interface Finding {
   migrationLocation?: SourceLocation;
 }
 
+export type SideSourceInfo = { from: 'catalog-cache' } | { from: 'checkpoint'; replayed: number; of: number } | { from: 'scratch'; replayed: number };
+
 export interface Report {
   version: 1;
   ok: boolean;
@@ -48,4 +50,6 @@ export interface Report {
   /** Things the user should know that are not drift: skipped files, checks that did not run. */
   warnings: string[];
   summary: { total: number; errors: number; warnings: number; byKind: Record<string, number>; durationMs: number };
+  /** How each side's catalog was obtained: from the catalog cache, from a checkpoint (replaying only what changed), or from scratch. */
+  cache?: { reference: SideSourceInfo; migrations: SideSourceInfo };
 }

@@ -1,0 +1,120 @@
+import type { SideSourceInfo } from './report/finding.js';
+import { applyMigrations, applyReference, type OnFile } from './apply/apply-statements.js';
+import type { InputNeeds } from './apply/input-needs.js';
+import { preludeSql } from './apply/prelude.js';
+import type { CatalogCache } from './cache/catalog-cache.js';
+import { chainKeys } from './cache/cache-keys.js';
+import { FINGERPRINT_SQL, type CheckpointStore } from './cache/checkpoint-store.js';
+import type { Catalog } from './catalog/catalog-object.js';
+import { introspectCatalog, type IntrospectOptions } from './catalog/introspect.js';
+import type { EngineProvider } from './engine/start-engine.js';
+import type { ScratchDatabase } from './engine/scratch-database.js';
+import type { ParsedFile } from './parse/parse-sql.js';
+
+export interface SideCache {
+  catalogs: CatalogCache;
+  checkpoints: CheckpointStore;
+  /** Key of everything but the files (see baseKey). */
+  base: string;
+}
+
+export interface SideRequest {
+  side: 'reference' | 'migrations';
+  files: ParsedFile[];
+  needs: InputNeeds;
+  /** Either side calls auth.*: both get the stand-in. */
+  usesAuth: boolean;
+  extensions: string[];
+  introspect: Omit<IntrospectOptions, 'versionNum'>;
+  engines: EngineProvider;
+  cache?: SideCache;
+  checkpointThresholdMs?: number;
+  onFile?: OnFile;
+}
+
+/** How a side's catalog was obtained, for the report and for tests of the cache. */
+export type SideSource = SideSourceInfo;
+
+/**
+ * Applying a history costs more than saving its state only past this much time; below it the checkpoint
+ * would slow the run down more than it could ever save.
+ */
+const CHECKPOINT_WORTH_MS = 300;
+
+/**
+ * Produces one side's catalog: from the catalog cache when nothing changed; else in a scratch database,
+ * starting (migrations side) from the checkpoint of the longest unchanged prefix of the history.
+ */
+export async function buildSideCatalog(request: SideRequest): Promise<{ catalog: Catalog; source: SideSource }> {
+  const keys = request.cache ? chainKeys(request.cache.base, request.files) : [];
+  const finalKey = keys.at(-1);
+  if (request.cache && finalKey) {
+    const cached = await request.cache.catalogs.get(finalKey);
+    if (cached) return { catalog: cached, source: { from: 'catalog-cache' } };
+  }
+  const engine = await request.engines.get();
+  const useCheckpoints = request.cache && request.side === 'migrations' && engine.supportsCheckpoints;
+  let start = useCheckpoints ? await request.cache!.checkpoints.findLongest(keys) : undefined;
+  let db = start ? await openCheckpoint(request, start) : undefined;
+  if (!db) {
+    start = undefined;
+    db = await engine.createScratch({ label: request.side, extensions: request.extensions });
+  }
+  try {
+    const first = start ? start.index + 1 : 0;
+    if (!start) await runPrelude(db, request);
+    const remaining = request.files.slice(first);
+    const onFile: OnFile | undefined = request.onFile && ((file, index) => request.onFile!(file, first + index, request.files.length));
+    if (request.side === 'reference') {
+      await applyReference(db, remaining, onFile);
+    } else if (useCheckpoints && remaining.length > 0) {
+      // Keep the states before and after the newest migration: the next run usually adds a migration
+      // (starts from the last state) or edits the newest one (starts from the one before).
+      const began = performance.now();
+      await applyMigrations(db, remaining.slice(0, -1), onFile);
+      if (remaining.length > 1 && performance.now() - began > (request.checkpointThresholdMs ?? CHECKPOINT_WORTH_MS)) {
+        await saveCheckpoint(request, keys[keys.length - 2], db);
+      }
+      await applyMigrations(db, remaining.slice(-1), onFile && ((file) => onFile(file, remaining.length - 1, remaining.length)));
+      if (performance.now() - began > (request.checkpointThresholdMs ?? CHECKPOINT_WORTH_MS)) await saveCheckpoint(request, finalKey!, db);
+    } else {
+      await applyMigrations(db, remaining, onFile);
+    }
+    const catalog = await introspectCatalog(db, { ...request.introspect, versionNum: engine.info.versionNum });
+    if (request.cache && finalKey) await request.cache.catalogs.put(finalKey, catalog);
+    return { catalog, source: start ? { from: 'checkpoint', replayed: remaining.length, of: request.files.length } : { from: 'scratch', replayed: request.files.length } };
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * Starts a scratch database from a checkpoint, or returns undefined (and deletes the checkpoint) when the
+ * engine cannot start from it or the database it starts is not the one that was saved.
+ */
+async function openCheckpoint(request: SideRequest, start: { path: string; fingerprint: string }): Promise<ScratchDatabase | undefined> {
+  const engine = await request.engines.get();
+  let db: ScratchDatabase | undefined;
+  try {
+    db = await engine.createScratch({ label: request.side, extensions: request.extensions, fromCheckpoint: start.path });
+    const [row] = await db.query<{ fingerprint: string }>(FINGERPRINT_SQL);
+    if (row?.fingerprint === start.fingerprint) return db;
+  } catch {
+    // Damaged: fall through, delete it and start from scratch.
+  }
+  await db?.close();
+  await request.cache!.checkpoints.discard(start.path);
+  return undefined;
+}
+
+async function saveCheckpoint(request: SideRequest, key: string, db: ScratchDatabase): Promise<void> {
+  const [row] = await db.query<{ fingerprint: string }>(FINGERPRINT_SQL);
+  await request.cache!.checkpoints.save(key, row.fingerprint, (folder) => db.saveCheckpoint!(folder));
+}
+
+/** Roles and the auth stand-in, before any input runs. */
+async function runPrelude(db: ScratchDatabase, request: SideRequest): Promise<void> {
+  const existing = new Set((await db.query<{ rolname: string }>('SELECT rolname FROM pg_roles')).map((r) => r.rolname));
+  const sql = preludeSql({ ...request.needs, usesAuth: request.usesAuth }, existing);
+  if (sql) await db.exec(sql);
+}

@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ParsedFile } from '../parse/parse-sql.js';
+
+/** Bumped whenever what is cached changes shape, so old entries are never read as new ones. */
+const CACHE_FORMAT = 1;
+
+const TOOL_VERSION = (() => {
+  try {
+    return (JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+})();
+
+export function sha256(...parts: string[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part).update('\u0000');
+  return hash.digest('hex');
+}
+
+/**
+ * The key of everything a side's state depends on besides its files: the tool and its catalog queries, the
+ * engine and its version, the prelude, the extensions loaded and what is introspected.
+ */
+export function baseKey(parts: Record<string, unknown>): string {
+  return sha256(String(CACHE_FORMAT), TOOL_VERSION, JSON.stringify(parts));
+}
+
+/**
+ * A hash chain over the files of one side, in the order they are applied: keys[i] identifies the state after
+ * files[0..i]. Editing any file changes its key and every key after it, so a cached state is only reused for
+ * an unchanged prefix of the history.
+ */
+export function chainKeys(base: string, files: ParsedFile[]): string[] {
+  const keys: string[] = [];
+  let previous = base;
+  for (const { file } of files) {
+    previous = sha256(previous, file.text);
+    keys.push(previous);
+  }
+  return keys;
+}

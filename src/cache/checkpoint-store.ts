@@ -1,0 +1,61 @@
+import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { evictOldest } from './catalog-cache.js';
+
+const MAX_CHECKPOINTS = 6;
+const MARKER = '.verify-schema-checkpoint';
+
+/**
+ * Saved database states of migration-history prefixes (on PGlite, copies of the data directory). A pull
+ * request usually adds one migration: the next run starts from the state after the unchanged prefix and
+ * applies only what follows. A checkpoint is complete only when its marker names its own key.
+ */
+export class CheckpointStore {
+  constructor(private readonly dir: string) {}
+
+  /**
+   * The longest prefix with a checkpoint: its index in `keys`, its folder, and the fingerprint the database
+   * started from it must show (see databaseFingerprint), or undefined.
+   */
+  async findLongest(keys: string[]): Promise<{ index: number; path: string; fingerprint: string } | undefined> {
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const path = join(this.dir, keys[i]);
+      const [key, fingerprint] = ((await readFile(join(path, MARKER), 'utf8').catch(() => '')) || '').split('\n');
+      // A data directory without its control file cannot be the one that was saved: skip it without a start.
+      if (key === keys[i] && fingerprint && (await stat(join(path, 'global', 'pg_control')).catch(() => undefined))) {
+        const now = new Date();
+        await utimes(path, now, now).catch(() => undefined);
+        return { index: i, path, fingerprint };
+      }
+    }
+    return undefined;
+  }
+
+  /** Saves a checkpoint through `write(folder)`; a concurrent run saving the same key is harmless. */
+  async save(key: string, fingerprint: string, write: (folder: string) => Promise<void>): Promise<void> {
+    const final = join(this.dir, key);
+    if (await stat(join(final, MARKER)).catch(() => undefined)) return;
+    await mkdir(this.dir, { recursive: true });
+    const temporary = join(this.dir, `.saving-${key}-${process.pid}`);
+    try {
+      await write(temporary);
+      await writeFile(join(temporary, MARKER), `${key}\n${fingerprint}\n`);
+      await rm(final, { recursive: true, force: true });
+      await rename(temporary, final);
+    } finally {
+      await rm(temporary, { recursive: true, force: true });
+    }
+    await evictOldest(this.dir, MAX_CHECKPOINTS);
+  }
+
+  /** A checkpoint the engine could not start from, or that started as another database, is deleted. */
+  async discard(path: string): Promise<void> {
+    await rm(path, { recursive: true, force: true });
+  }
+}
+
+/**
+ * What a database started from a checkpoint must show to be trusted: the cluster's system identifier (a data
+ * directory that was lost and re-initialised gets a new one) and the size of its catalog.
+ */
+export const FINGERPRINT_SQL = `SELECT (SELECT system_identifier FROM pg_control_system())::text || ':' || count(*)::text || ':' || max(oid)::text AS fingerprint FROM pg_class`;

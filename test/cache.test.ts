@@ -1,0 +1,102 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultCacheDir } from '../src/engine/cache-dir.js';
+import { PgliteEngine } from '../src/engine/pglite-engine.js';
+import { verifySchema } from '../src/verify.js';
+import type { Report } from '../src/report/finding.js';
+
+/** A history of `n` migrations, each adding a table with a foreign key to the previous one. */
+function writeProject(dir: string, n: number, edits: { referenceExtra?: string; migrationEdit?: [number, string] } = {}) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'ref'), { recursive: true });
+  mkdirSync(join(dir, 'mig'), { recursive: true });
+  const table = (i: number) =>
+    `CREATE TABLE t${i} (id bigint PRIMARY KEY, parent_id bigint${i > 1 ? ` REFERENCES t${i - 1} (id) ON DELETE CASCADE` : ''}, name text NOT NULL DEFAULT 'x', created_at timestamptz DEFAULT now());\nCREATE INDEX t${i}_name_idx ON t${i} (name) WHERE name <> '';`;
+  const reference: string[] = [];
+  for (let i = 1; i <= n; i++) {
+    const sql = edits.migrationEdit?.[0] === i ? edits.migrationEdit[1] : table(i);
+    writeFileSync(join(dir, 'mig', `V${i}__t${i}.sql`), `${sql}\n`);
+    reference.push(table(i));
+  }
+  writeFileSync(join(dir, 'ref', 'schema.sql'), `${reference.join('\n')}\n${edits.referenceExtra ?? ''}`);
+}
+
+const findingsOf = (r: Report) => r.findings.map((f) => `${f.code} ${f.object} ${JSON.stringify(f.details)}`);
+
+describe('checkpoint and catalog cache', () => {
+  let cacheDir: string;
+  let project: string;
+  const run = (cache: boolean) =>
+    verifySchema({ reference: ['ref'], migrations: ['mig'], cwd: project, cacheDir, cache, checkpointThresholdMs: 0 });
+
+  beforeAll(async () => {
+    // Start from the initialised engine template the other tests use, so this test does not pay for initdb.
+    await (await PgliteEngine.start({ cacheDir: defaultCacheDir() })).close();
+    cacheDir = mkdtempSync(join(tmpdir(), 'vs-cache-'));
+    for (const name of readdirSync(defaultCacheDir()).filter((n) => n.endsWith('-datadir'))) cpSync(join(defaultCacheDir(), name), join(cacheDir, name), { recursive: true });
+    project = mkdtempSync(join(tmpdir(), 'vs-cache-project-'));
+  });
+
+  it('reuses what is unchanged and never changes a result', async () => {
+    writeProject(project, 12);
+    const cold = await run(true);
+    expect(cold.cache).toEqual({ reference: { from: 'scratch', replayed: 1 }, migrations: { from: 'scratch', replayed: 12 } });
+    expect(cold.findings).toEqual([]);
+
+    // Nothing changed: both catalogs come from the cache and no engine starts.
+    const warm = await run(true);
+    expect(warm.cache).toEqual({ reference: { from: 'catalog-cache' }, migrations: { from: 'catalog-cache' } });
+    expect(findingsOf(warm)).toEqual(findingsOf(cold));
+
+    // A pull request adds a migration (the reference forgot it): only the new one is replayed.
+    writeProject(project, 12);
+    writeFileSync(join(project, 'mig', 'V13__extra.sql'), 'ALTER TABLE t12 ADD COLUMN note text;\n');
+    const added = await run(true);
+    expect(added.cache?.migrations).toEqual({ from: 'checkpoint', replayed: 1, of: 13 });
+    expect(added.cache?.reference).toEqual({ from: 'catalog-cache' });
+    expect(findingsOf(added)).toEqual(['column-extra public.t12.note {"migrations":{"type":"text","nullable":"NULL","default":null,"identity":null,"generated":null,"collation":null}}']);
+    expect(findingsOf(added)).toEqual(findingsOf(await run(false)));
+
+    // Editing the newest migration starts from the state before it.
+    writeFileSync(join(project, 'mig', 'V13__extra.sql'), 'ALTER TABLE t12 ADD COLUMN note varchar(10);\n');
+    const edited = await run(true);
+    expect(edited.cache?.migrations).toEqual({ from: 'checkpoint', replayed: 1, of: 13 });
+    expect(edited.findings.map((f) => f.object)).toEqual(['public.t12.note']);
+    expect(edited.findings[0].details).toMatchObject({ migrations: { type: 'character varying(10)' } });
+    expect(findingsOf(edited)).toEqual(findingsOf(await run(false)));
+
+    // Editing an old, already-applied migration invalidates every state after it.
+    writeProject(project, 12, { migrationEdit: [3, "CREATE TABLE t3 (id bigint PRIMARY KEY, parent_id bigint REFERENCES t2 (id), name text NOT NULL DEFAULT 'x', created_at timestamptz DEFAULT now());\nCREATE INDEX t3_name_idx ON t3 (name) WHERE name <> '';"] });
+    const old = await run(true);
+    expect(old.cache?.migrations).toEqual({ from: 'scratch', replayed: 12 });
+    expect(findingsOf(old)).toEqual(findingsOf(await run(false)));
+    expect(old.findings.map((f) => `${f.code} ${f.object}`)).toEqual(['constraint-changed public.t3.t3_parent_id_fkey']);
+  });
+
+  it('detects a damaged entry and rebuilds it instead of trusting it', async () => {
+    writeProject(project, 5, { referenceExtra: 'CREATE TABLE only_in_reference (id int);\n' });
+    const first = await run(true);
+    expect(first.findings.map((f) => f.code)).toEqual(['table-missing']);
+    for (const name of readdirSync(join(cacheDir, 'catalogs'))) writeFileSync(join(cacheDir, 'catalogs', name), '{ not json');
+    for (const name of readdirSync(join(cacheDir, 'checkpoints'))) {
+      // A checkpoint whose data directory is gone but whose marker survived.
+      const dir = join(cacheDir, 'checkpoints', name);
+      for (const entry of readdirSync(dir)) if (!entry.startsWith('.')) rmSync(join(dir, entry), { recursive: true, force: true });
+    }
+    const again = await run(true);
+    expect(again.cache).toEqual({ reference: { from: 'scratch', replayed: 1 }, migrations: { from: 'scratch', replayed: 5 } });
+    expect(findingsOf(again)).toEqual(findingsOf(first));
+  });
+
+  it('--no-cache reads and writes nothing', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'vs-nocache-'));
+    for (const name of readdirSync(cacheDir).filter((n) => n.endsWith('-datadir'))) cpSync(join(cacheDir, name), join(empty, name), { recursive: true });
+    writeProject(project, 3);
+    const report = await verifySchema({ reference: ['ref'], migrations: ['mig'], cwd: project, cacheDir: empty, cache: false, checkpointThresholdMs: 0 });
+    expect(report.cache).toEqual({ reference: { from: 'scratch', replayed: 1 }, migrations: { from: 'scratch', replayed: 3 } });
+    expect(existsSync(join(empty, 'catalogs'))).toBe(false);
+    expect(existsSync(join(empty, 'checkpoints'))).toBe(false);
+  });
+});
