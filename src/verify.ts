@@ -8,6 +8,7 @@ import { startEngine } from './engine/start-engine.js';
 import type { Engine, ScratchDatabase } from './engine/scratch-database.js';
 import { displayPath } from './inputs/display-path.js';
 import { readSqlFile } from './inputs/read-sql-file.js';
+import { redundantIndexFindings } from './rules/redundant-indexes/redundant-index-findings.js';
 import { resolveInputs } from './inputs/resolve-inputs.js';
 import type { VerifyOptions } from './options.js';
 import { parseSqlFile, type ParsedFile } from './parse/parse-sql.js';
@@ -79,7 +80,10 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
 
 /** Every source of findings, in report order: catalog drift first, then rules. */
 function collectFindings(reference: Catalog, migrations: Catalog, options: VerifyOptions): Finding[] {
-  return [...diffCatalogs(reference, migrations, { strictColumnOrder: options.strictColumnOrder })];
+  return [
+    ...diffCatalogs(reference, migrations, { strictColumnOrder: options.strictColumnOrder }),
+    ...redundantIndexFindings({ reference, migrations }),
+  ];
 }
 
 async function parseAll(paths: string[]): Promise<ParsedFile[]> {
