@@ -164,9 +164,27 @@ export function keepOrder(a: IndexShape, b: IndexShape): number {
   );
 }
 
-/** Key columns as Postgres prints them, for messages: `(workspace_id, integration_id)`. */
+/**
+ * Key columns for messages, with what makes them differ from a plain column: `(name COLLATE "C" text_pattern_ops
+ * DESC)`. Default opclasses and the database's default collation are left out, as Postgres leaves them out.
+ */
 export function keyList(x: IndexShape): string {
-  return `(${x.keyColumns.join(', ')})`;
+  return `(${x.keyColumns.map((column, i) => [column, collationWords(x.collations[i]), opclassWords(x.opclasses[i]), orderWords(x.options[i])].filter(Boolean).join(' ')).join(', ')})`;
+}
+
+function collationWords(collation: string | undefined): string {
+  return collation && collation !== 'default' ? `COLLATE "${collation}"` : '';
+}
+
+function opclassWords(opclass: string | undefined): string {
+  return opclass && !opclass.endsWith(':default') ? opclass : '';
+}
+
+function orderWords(option: number | undefined): string {
+  const desc = ((option ?? 0) & 1) !== 0;
+  const nullsFirst = ((option ?? 0) & 2) !== 0;
+  if (desc) return nullsFirst ? 'DESC' : 'DESC NULLS LAST';
+  return nullsFirst ? 'NULLS FIRST' : '';
 }
 
 function sameList<T>(a: T[], b: T[]): boolean {
