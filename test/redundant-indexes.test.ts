@@ -55,6 +55,8 @@ describe('redundant indexes of one database, with statistics (the --live path)',
         INSERT INTO orders SELECT g, g % 50, DATE '2024-01-01' + g % 365 FROM generate_series(1, 2000) g;
         SET enable_seqscan = off; SET enable_bitmapscan = off;
         SELECT count(*) FROM orders WHERE customer = 7;`);
+      // A failed CREATE INDEX CONCURRENTLY leaves an invalid index behind; it must not count as a cover.
+      await expect(db.exec('CREATE UNIQUE INDEX CONCURRENTLY orders_customer_unique ON orders (customer)')).rejects.toThrow(/could not create unique index/);
       const catalog = await introspectCatalog(db, { versionNum: engine.info.versionNum });
       const stats = await readIndexStats(db);
       const found = findRedundantIndexes(catalog, { stats });

@@ -26,7 +26,7 @@ export const indexes: CatalogKind = {
            pg_get_expr(x.indpred, x.indrelid, true) AS predicate,
            (SELECT co.conname FROM pg_constraint co WHERE co.conindid = i.oid AND co.conrelid = x.indrelid AND co.contype IN ('p', 'u', 'x')) AS constraint_name,
            i.relname ~ '^[a-z_][a-z0-9_]*$' AS plain_name,
-           i.oid::text AS oid, x.indimmediate AS is_immediate, coalesce(i.reloptions, '{}') AS reloptions,
+           i.oid::text AS oid, x.indisvalid AS is_valid, x.indimmediate AS is_immediate, coalesce(i.reloptions, '{}') AS reloptions,
            ARRAY(SELECT k.op::regoperator::text FROM pg_constraint co, unnest(co.conexclop) WITH ORDINALITY k(op, ord)
                   WHERE co.conindid = i.oid AND co.conrelid = x.indrelid AND co.contype = 'x' ORDER BY k.ord) AS exclusion_operators,
            ARRAY(SELECT fk.conname::text FROM pg_constraint fk WHERE fk.contype = 'f' AND fk.conindid = i.oid ORDER BY 1) AS foreign_keys
@@ -60,9 +60,11 @@ export const indexes: CatalogKind = {
         attnums: r.attnums,
         predicate: r.predicate ?? null,
         constraint: r.constraint_name ?? null,
-        // For the redundant-index rules: creation order (oids grow), deferrable uniqueness, what an exclusion
-        // constraint enforces, foreign keys that depend on the index, and storage options (pages_per_range, …).
+        // For the redundant-index rules: creation order (oids grow), validity (a failed CREATE INDEX CONCURRENTLY
+        // leaves an invalid index on a live database), deferrable uniqueness, what an exclusion constraint
+        // enforces, foreign keys that depend on the index, and storage options (pages_per_range, …).
         createdOrder: Number(r.oid),
+        valid: r.is_valid,
         immediate: r.is_immediate,
         exclusionOperators: r.exclusion_operators,
         foreignKeys: r.foreign_keys,

@@ -46,8 +46,9 @@ export function findRedundantIndexes(catalog: Catalog, options: { stats?: Map<st
   return found.sort((a, b) => (a.index.key < b.index.key ? -1 : a.index.key > b.index.key ? 1 : 0));
 }
 
+/** An invalid index serves no query, so it never covers another (it may itself be covered). */
 function covers(x: IndexShape, y: IndexShape): boolean {
-  return REDUNDANT_INDEX_RULES.some((rule) => rule.covers(x, y));
+  return y.valid && REDUNDANT_INDEX_RULES.some((rule) => rule.covers(x, y));
 }
 
 function firstMatch(x: IndexShape, candidates: IndexShape[]): { rule: RedundantIndexRule; covering: IndexShape } | undefined {

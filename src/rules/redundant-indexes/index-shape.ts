@@ -18,6 +18,8 @@ export interface IndexShape {
   primary: boolean;
   exclusion: boolean;
   nullsNotDistinct: boolean;
+  /** False after a failed CREATE INDEX CONCURRENTLY: the planner ignores the index, so it covers nothing. */
+  valid: boolean;
   /** False for a DEFERRABLE constraint's index: it cannot prove uniqueness at statement time. */
   immediate: boolean;
   keyColumns: string[];
@@ -53,6 +55,7 @@ function toShape(o: CatalogObject): IndexShape {
     primary: Boolean(info.primary),
     exclusion: Boolean(info.exclusion),
     nullsNotDistinct: Boolean(info.nullsNotDistinct),
+    valid: info.valid !== false,
     immediate: info.immediate !== false,
     keyColumns: info.keyColumns ?? [],
     includeColumns: info.includeColumns ?? [],
