@@ -18,3 +18,4 @@ export type { RedundantIndexRule } from './rules/redundant-indexes/redundant-ind
 export type { IndexShape } from './rules/redundant-indexes/index-shape.js';
 export { introspectCatalog } from './catalog/introspect.js';
 export type { Catalog } from './catalog/catalog-object.js';
+export type { ScratchDatabase } from './engine/scratch-database.js';
