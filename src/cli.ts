@@ -8,6 +8,7 @@ import type { ProgressEvent, VerifyOptions } from './options.js';
 import { colorWanted } from './report/colors.js';
 import { formatJson } from './report/format-json.js';
 import { formatText } from './report/format-text.js';
+import { checkRedundantIndexes } from './rules/redundant-indexes/check-redundant-indexes.js';
 import { verifySchema } from './verify.js';
 
 export const EXIT_OK = 0;
@@ -42,7 +43,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       cwd: io.cwd,
       onProgress: format === 'text' && io.stderr.isTTY ? progressPrinter(io.stderr) : undefined,
     };
-    const report = await verifySchema(options);
+    const report = args._[0] === 'redundant-indexes' ? await checkRedundantIndexes(options) : await verifySchema(options);
     const text = format === 'json' ? formatJson(report) : formatText(report, { color: !args.output && colorWanted(io.stdout, io.env) });
     if (args.output) await writeReport(resolve(io.cwd, args.output), text);
     else io.stdout.write(text);
@@ -67,6 +68,7 @@ async function parseArgs(argv: string[]) {
   return yargs(argv)
     .scriptName('verify-schema')
     .usage('$0 [options]\n\nChecks that the migrations, applied in order to an empty scratch Postgres, produce exactly the reference schema.')
+    .command('redundant-indexes', 'List indexes another index or constraint already covers, on each side (same inputs and findings as the normal report)')
     .option('reference', { type: 'string', array: true, describe: 'Reference schema: folders (every .sql below, in path order) or files' })
     .option('migrations', { type: 'string', array: true, describe: 'Migrations: a Flyway folder (V<version>__<name>.sql) or files applied in the order given' })
     .option('baseline', { type: 'string', array: true, describe: 'Schema that existed before the first migration: files or folders' })

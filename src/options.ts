@@ -12,7 +12,7 @@ export interface VerifyOptions {
   strictColumnOrder?: boolean;
   /** Schemas to compare (default: every schema the SQL creates, except the auth stand-in). */
   schemas?: string[];
-  /** Severity per finding code, e.g. { "index-redundant": "error" }. */
+  /** Severity per finding code, e.g. { "index-duplicate": "error" }. */
   severity?: Record<string, Severity>;
   /** Which findings fail the run: errors (default), warnings too, or never. */
   failOn?: 'error' | 'warning' | 'never';

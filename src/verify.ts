@@ -12,6 +12,7 @@ import { defaultCacheDir } from './engine/cache-dir.js';
 import { engineProvider } from './engine/start-engine.js';
 import { displayPath } from './inputs/display-path.js';
 import { readSqlFile } from './inputs/read-sql-file.js';
+import { redundantIndexFindings } from './rules/redundant-indexes/redundant-index-findings.js';
 import { resolveInputs } from './inputs/resolve-inputs.js';
 import type { VerifyOptions } from './options.js';
 import { parseSqlFile, type ParsedFile } from './parse/parse-sql.js';
@@ -89,7 +90,10 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
 
 /** Every source of findings, in report order: catalog drift first, then rules. */
 function collectFindings(reference: Catalog, migrations: Catalog, options: VerifyOptions): Finding[] {
-  return [...diffCatalogs(reference, migrations, { strictColumnOrder: options.strictColumnOrder })];
+  return [
+    ...diffCatalogs(reference, migrations, { strictColumnOrder: options.strictColumnOrder }),
+    ...redundantIndexFindings({ reference, migrations }),
+  ];
 }
 
 async function parseAll(paths: string[], cwd: string): Promise<ParsedFile[]> {

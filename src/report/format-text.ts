@@ -58,6 +58,7 @@ function formatFinding(f: Finding, c: Palette): string[] {
     if (definition) lines.push(`      ${c.dim(definition)}`);
   } else {
     lines.push(`      ${f.message}`);
+    if (typeof f.details.suggestion === 'string') lines.push(`      ${c.dim(f.details.suggestion)}`);
   }
   return lines;
 }

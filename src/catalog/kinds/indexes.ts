@@ -25,7 +25,11 @@ export const indexes: CatalogKind = {
            ARRAY(SELECT x.indkey[k]::int FROM generate_series(0, x.indnkeyatts - 1) k ORDER BY k) AS attnums,
            pg_get_expr(x.indpred, x.indrelid, true) AS predicate,
            (SELECT co.conname FROM pg_constraint co WHERE co.conindid = i.oid AND co.conrelid = x.indrelid AND co.contype IN ('p', 'u', 'x')) AS constraint_name,
-           i.relname ~ '^[a-z_][a-z0-9_]*$' AS plain_name
+           i.relname ~ '^[a-z_][a-z0-9_]*$' AS plain_name,
+           i.oid::text AS oid, x.indisvalid AS is_valid, x.indimmediate AS is_immediate, coalesce(i.reloptions, '{}') AS reloptions,
+           ARRAY(SELECT k.op::regoperator::text FROM pg_constraint co, unnest(co.conexclop) WITH ORDINALITY k(op, ord)
+                  WHERE co.conindid = i.oid AND co.conrelid = x.indrelid AND co.contype = 'x' ORDER BY k.ord) AS exclusion_operators,
+           ARRAY(SELECT fk.conname::text FROM pg_constraint fk WHERE fk.contype = 'f' AND fk.conindid = i.oid ORDER BY 1) AS foreign_keys
       FROM pg_index x
       JOIN pg_class i ON i.oid = x.indexrelid
       JOIN pg_class t ON t.oid = x.indrelid
@@ -56,6 +60,15 @@ export const indexes: CatalogKind = {
         attnums: r.attnums,
         predicate: r.predicate ?? null,
         constraint: r.constraint_name ?? null,
+        // For the redundant-index rules: creation order (oids grow), validity (a failed CREATE INDEX CONCURRENTLY
+        // leaves an invalid index on a live database), deferrable uniqueness, what an exclusion constraint
+        // enforces, foreign keys that depend on the index, and storage options (pages_per_range, …).
+        createdOrder: Number(r.oid),
+        valid: r.is_valid,
+        immediate: r.is_immediate,
+        exclusionOperators: r.exclusion_operators,
+        foreignKeys: r.foreign_keys,
+        reloptions: r.reloptions,
       },
     })),
 };
