@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Catalog, CatalogObject, ObjectKind } from '../catalog/catalog-object.js';
@@ -25,7 +26,7 @@ export class CatalogCache {
     await mkdir(this.dir, { recursive: true });
     const data = { key, kinds: [...catalog].map(([kind, objects]) => [kind, [...objects.values()]]) };
     // Written under a temporary name and renamed: a concurrent reader sees the old entry or the new one.
-    const temporary = `${this.path(key)}.${process.pid}.tmp`;
+    const temporary = `${this.path(key)}.${process.pid}-${randomUUID()}.tmp`;
     await writeFile(temporary, JSON.stringify(data));
     await rename(temporary, this.path(key));
     await evictOldest(this.dir, MAX_ENTRIES);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { evictOldest } from './catalog-cache.js';
@@ -36,7 +37,7 @@ export class CheckpointStore {
     const final = join(this.dir, key);
     if (await stat(join(final, MARKER)).catch(() => undefined)) return;
     await mkdir(this.dir, { recursive: true });
-    const temporary = join(this.dir, `.saving-${key}-${process.pid}`);
+    const temporary = join(this.dir, `.saving-${key}-${process.pid}-${randomUUID()}`);
     try {
       await write(temporary);
       await writeFile(join(temporary, MARKER), `${key}\n${fingerprint}\n`);
