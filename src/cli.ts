@@ -1,12 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import yargs from 'yargs';
 import { installSignalCleanup, runAllCleanups } from './engine/cleanup.js';
+import { maskSecrets } from './engine/connection-url.js';
 import { InputError, VerifyError } from './errors.js';
 import { loadConfig } from './inputs/config.js';
 import type { ProgressEvent, VerifyOptions } from './options.js';
 import { colorWanted } from './report/colors.js';
 import { formatJson } from './report/format-json.js';
 import { formatText } from './report/format-text.js';
+import { verifyLive } from './live.js';
 import { verifySchema } from './verify.js';
 
 export const EXIT_OK = 0;
@@ -37,17 +39,22 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       severity: config.severity,
       failOn: (args['fail-on'] as VerifyOptions['failOn']) ?? config.failOn ?? 'error',
       cacheDir: config.cacheDir,
+      databaseUrl: args['database-url'] ?? config.databaseUrl,
+      keepDatabases: args['keep-databases'],
+      live: args.live,
+      onNotice: (message) => io.stderr.write(`verify-schema: ${maskSecrets(message)}\n`),
       cwd: io.cwd,
       onProgress: format === 'text' && io.stderr.isTTY ? progressPrinter(io.stderr) : undefined,
     };
-    const report = await verifySchema(options);
+    const report = await (options.live ? verifyLive(options) : verifySchema(options));
     const text = format === 'json' ? formatJson(report) : formatText(report, { color: !args.output && colorWanted(io.stdout, io.env) });
     if (args.output) await writeFile(args.output, text);
     else io.stdout.write(text);
     return report.ok ? EXIT_OK : EXIT_DRIFT;
   } catch (error) {
     await runAllCleanups();
-    io.stderr.write(describeError(error, debug));
+    // Passwords from connection URLs never reach the terminal, not even in --debug stack traces.
+    io.stderr.write(maskSecrets(describeError(error, debug)));
     return EXIT_CANNOT_VERIFY;
   }
 }
@@ -65,6 +72,9 @@ async function parseArgs(argv: string[]) {
     .option('strict-column-order', { type: 'boolean', describe: 'Report a different column order as drift' })
     .option('schema', { type: 'string', array: true, describe: 'Schemas to compare (default: every schema the SQL creates)' })
     .option('fail-on', { choices: ['error', 'warning', 'never'] as const, describe: 'Exit 1 on findings of this severity or worse (default: error)' })
+    .option('database-url', { type: 'string', describe: 'Postgres 13+ server for the scratch databases (default: $VERIFY_SCHEMA_DATABASE_URL, else embedded PGlite)' })
+    .option('keep-databases', { type: 'boolean', describe: 'Keep the server scratch databases and print their names' })
+    .option('live', { type: 'string', describe: 'Compare this running database (read only) with the reference; no migrations' })
     .option('debug', { type: 'boolean', describe: 'Show stack traces of errors' })
     .strict()
     .help()

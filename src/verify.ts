@@ -1,6 +1,6 @@
 import { analyzeInputs, mergeNeeds, type InputNeeds } from './apply/input-needs.js';
 import { applyMigrations, applyReference } from './apply/apply-statements.js';
-import { AUTH_SCHEMA, preludeSql } from './apply/prelude.js';
+import { AUTH_SCHEMA, clusterRoles, preludeSql } from './apply/prelude.js';
 import type { Catalog } from './catalog/catalog-object.js';
 import { introspectCatalog } from './catalog/introspect.js';
 import { diffCatalogs } from './diff/diff-catalogs.js';
@@ -42,6 +42,7 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
       engine.createScratch({ label: 'migrations', extensions }),
     ]);
     scratches.push(refDb, migDb);
+    await engine.prepareRoles?.(clusterRoles(allNeeds));
     const excludeSchemas = allNeeds.usesAuth ? [AUTH_SCHEMA] : [];
     const introspect = { versionNum: engine.info.versionNum, schemas: options.schemas, excludeSchemas };
     const [refCatalog, migCatalog] = await Promise.all([
@@ -78,22 +79,22 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
 }
 
 /** Every source of findings, in report order: catalog drift first, then rules. */
-function collectFindings(reference: Catalog, migrations: Catalog, options: VerifyOptions): Finding[] {
+export function collectFindings(reference: Catalog, migrations: Catalog, options: VerifyOptions): Finding[] {
   return [...diffCatalogs(reference, migrations, { strictColumnOrder: options.strictColumnOrder })];
 }
 
-async function parseAll(paths: string[]): Promise<ParsedFile[]> {
+export async function parseAll(paths: string[]): Promise<ParsedFile[]> {
   return Promise.all(paths.map(async (p) => parseSqlFile(await readSqlFile(p))));
 }
 
 /** Roles and the auth stand-in, before any input runs. Both sides get the stand-in if either needs it. */
-async function prepare(db: ScratchDatabase, needs: InputNeeds, usesAuth: boolean): Promise<void> {
+export async function prepare(db: ScratchDatabase, needs: InputNeeds, usesAuth: boolean): Promise<void> {
   const existing = new Set((await db.query<{ rolname: string }>('SELECT rolname FROM pg_roles')).map((r) => r.rolname));
   const sql = preludeSql({ ...needs, usesAuth }, existing);
   if (sql) await db.exec(sql);
 }
 
-function applySeverities(findings: Finding[], options: VerifyOptions): Finding[] {
+export function applySeverities(findings: Finding[], options: VerifyOptions): Finding[] {
   const overrides = options.severity ?? {};
   return findings.map((f) => (overrides[f.code] ? { ...f, severity: overrides[f.code] } : f));
 }

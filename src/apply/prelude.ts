@@ -29,3 +29,11 @@ export function preludeRoles(needs: InputNeeds, existingRoles: Set<string> = new
   for (const r of needs.referencedRoles) roles.add(r);
   return [...roles].filter((r) => !needs.createdRoles.has(r) && !existingRoles.has(r)).sort();
 }
+
+/**
+ * Every role a run touches, for engines whose two scratch databases share one cluster: the roles the prelude
+ * would create and the roles the SQL creates itself (made once up front so both sides can run CREATE ROLE).
+ */
+export function clusterRoles(needs: InputNeeds): string[] {
+  return [...new Set([...preludeRoles({ ...needs, createdRoles: new Set() }), ...needs.createdRoles])].sort();
+}

@@ -32,6 +32,12 @@ export interface ScratchRequest {
 export interface Engine {
   readonly info: EngineInfo;
   createScratch(request: ScratchRequest): Promise<ScratchDatabase>;
+  /**
+   * Engines whose scratch databases share one cluster (a server) make the roles the run needs once, before
+   * either side runs, and drop the ones they created at close. Absent: each scratch database is its own
+   * cluster and the per-side prelude creates them.
+   */
+  prepareRoles?(roles: string[]): Promise<void>;
   /** Releases the engine (and anything its scratch databases left). */
   close(): Promise<void>;
 }

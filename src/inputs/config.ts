@@ -14,6 +14,8 @@ export interface ConfigFile {
   failOn?: 'error' | 'warning' | 'never';
   format?: 'text' | 'json';
   cacheDir?: string;
+  /** Server for scratch databases (prefer VERIFY_SCHEMA_DATABASE_URL for URLs with a password). */
+  databaseUrl?: string;
 }
 
 export interface LoadedConfig {
@@ -57,6 +59,7 @@ const KEYS: Record<keyof ConfigFile, Check> = {
   failOn: oneOf('error', 'warning', 'never'),
   format: oneOf('text', 'json'),
   cacheDir: string,
+  databaseUrl: string,
 };
 
 /** Paths in a config file are relative to the file, not to where the command runs. */
