@@ -1,7 +1,7 @@
 import type { SideSourceInfo } from './report/finding.js';
 import { applyMigrations, applyReference, type OnFile } from './apply/apply-statements.js';
 import type { InputNeeds } from './apply/input-needs.js';
-import { preludeSql } from './apply/prelude.js';
+import { runPrelude } from './apply/prelude.js';
 import type { CatalogCache } from './cache/catalog-cache.js';
 import { chainKeys } from './cache/cache-keys.js';
 import { FINGERPRINT_SQL, type CheckpointStore } from './cache/checkpoint-store.js';
@@ -22,6 +22,8 @@ export interface SideRequest {
   side: 'reference' | 'migrations';
   files: ParsedFile[];
   needs: InputNeeds;
+  /** Roles the inputs of both sides name or create; a server (roles are cluster-wide) creates the missing ones first. */
+  roles: string[];
   /** Either side calls auth.*: both get the stand-in. */
   usesAuth: boolean;
   extensions: string[];
@@ -62,7 +64,10 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
   }
   try {
     const first = start ? start.index + 1 : 0;
-    if (!start) await runPrelude(db, request);
+    if (!start) {
+      await engine.prepareRoles?.(request.roles, db);
+      await runPrelude(db, request.needs, request.usesAuth);
+    }
     const remaining = request.files.slice(first);
     const onFile: OnFile | undefined = request.onFile && ((file, index) => request.onFile!(file, first + index, request.files.length));
     if (request.side === 'reference') {
@@ -112,9 +117,3 @@ async function saveCheckpoint(request: SideRequest, key: string, db: ScratchData
   await request.cache!.checkpoints.save(key, row.fingerprint, (folder) => db.saveCheckpoint!(folder));
 }
 
-/** Roles and the auth stand-in, before any input runs. */
-async function runPrelude(db: ScratchDatabase, request: SideRequest): Promise<void> {
-  const existing = new Set((await db.query<{ rolname: string }>('SELECT rolname FROM pg_roles')).map((r) => r.rolname));
-  const sql = preludeSql({ ...request.needs, usesAuth: request.usesAuth }, existing);
-  if (sql) await db.exec(sql);
-}

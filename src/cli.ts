@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import yargs from 'yargs';
 import { installSignalCleanup, runAllCleanups } from './engine/cleanup.js';
+import { maskSecrets } from './engine/connection-url.js';
 import { InputError, VerifyError } from './errors.js';
 import { loadConfig } from './inputs/config.js';
 import type { ProgressEvent, VerifyOptions } from './options.js';
@@ -9,6 +10,7 @@ import { colorWanted } from './report/colors.js';
 import { formatJson } from './report/format-json.js';
 import { formatText } from './report/format-text.js';
 import { checkRedundantIndexes } from './rules/redundant-indexes/check-redundant-indexes.js';
+import { verifyLive } from './live.js';
 import { verifySchema } from './verify.js';
 
 export const EXIT_OK = 0;
@@ -40,17 +42,22 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       failOn: (args['fail-on'] as VerifyOptions['failOn']) ?? config.failOn ?? 'error',
       cacheDir: config.cacheDir,
       cache: args.cache ?? config.cache ?? true,
+      databaseUrl: args['database-url'] ?? config.databaseUrl,
+      keepDatabases: args['keep-databases'],
+      live: args.live,
+      onNotice: (message) => io.stderr.write(`verify-schema: ${maskSecrets(message)}\n`),
       cwd: io.cwd,
       onProgress: format === 'text' && io.stderr.isTTY ? progressPrinter(io.stderr) : undefined,
     };
-    const report = args._[0] === 'redundant-indexes' ? await checkRedundantIndexes(options) : await verifySchema(options);
+    const report = await (args._[0] === 'redundant-indexes' ? checkRedundantIndexes(options) : options.live ? verifyLive(options) : verifySchema(options));
     const text = format === 'json' ? formatJson(report) : formatText(report, { color: !args.output && colorWanted(io.stdout, io.env) });
     if (args.output) await writeReport(resolve(io.cwd, args.output), text);
     else io.stdout.write(text);
     return report.ok ? EXIT_OK : EXIT_DRIFT;
   } catch (error) {
     await runAllCleanups();
-    io.stderr.write(describeError(error, debug));
+    // Passwords from connection URLs never reach the terminal, not even in --debug stack traces.
+    io.stderr.write(maskSecrets(describeError(error, debug)));
     return EXIT_CANNOT_VERIFY;
   }
 }
@@ -79,6 +86,9 @@ async function parseArgs(argv: string[]) {
     .option('schema', { type: 'string', array: true, describe: 'Schemas to compare (default: every schema the SQL creates)' })
     .option('fail-on', { choices: ['error', 'warning', 'never'] as const, describe: 'Exit 1 on findings of this severity or worse (default: error)' })
     .option('cache', { type: 'boolean', describe: 'Reuse cached catalogs and migration checkpoints (--no-cache replays everything)' })
+    .option('database-url', { type: 'string', describe: 'Postgres 13+ server for the scratch databases (default: $VERIFY_SCHEMA_DATABASE_URL, else embedded PGlite)' })
+    .option('keep-databases', { type: 'boolean', describe: 'Keep the server scratch databases and print their names' })
+    .option('live', { type: 'string', describe: 'Compare this running database (read only) with the reference; no migrations' })
     .option('debug', { type: 'boolean', describe: 'Show stack traces of errors' })
     .strict()
     .help()

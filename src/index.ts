@@ -1,5 +1,7 @@
 /** Public API: everything the CLI does is callable from TypeScript. */
 export { verifySchema, passes } from './verify.js';
+export { verifyLive, LIVE_DEFAULT_SCHEMAS } from './live.js';
+export { maskSecrets } from './engine/connection-url.js';
 export type { VerifyOptions, ProgressEvent } from './options.js';
 export type { Finding, Report, Severity, Change, SourceLocation } from './report/finding.js';
 export type { ObjectKind } from './catalog/catalog-object.js';

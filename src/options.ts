@@ -24,6 +24,17 @@ export interface VerifyOptions {
   checkpointThresholdMs?: number;
   /** Base for relative paths (default: process.cwd()). */
   cwd?: string;
+  /**
+   * Postgres server (13 or newer) for the scratch databases, e.g. postgres://user:pw@host:5432/postgres;
+   * default: VERIFY_SCHEMA_DATABASE_URL, else the embedded PGlite. Never the application's DATABASE_URL.
+   */
+  databaseUrl?: string;
+  /** Keep the server's scratch databases after the run and report their names (debugging). */
+  keepDatabases?: boolean;
+  /** Compare this running database (read only) with the reference instead of applying migrations (verifyLive). */
+  live?: string;
+  /** One-line notices that are not part of the report (kept databases, clean-up that failed). */
+  onNotice?: (message: string) => void;
   /** Progress callback (the CLI shows it on a TTY). */
   onProgress?: (event: ProgressEvent) => void;
 }

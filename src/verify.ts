@@ -1,6 +1,6 @@
 import { analyzeInputs, mergeNeeds, type InputNeeds } from './apply/input-needs.js';
 import { join } from 'node:path';
-import { AUTH_SCHEMA, BUILTIN_ROLES, preludeSql } from './apply/prelude.js';
+import { AUTH_SCHEMA, BUILTIN_ROLES, clusterRoles, preludeSql } from './apply/prelude.js';
 import { buildSideCatalog, type SideCache } from './build-side.js';
 import { baseKey } from './cache/cache-keys.js';
 import { CatalogCache } from './cache/catalog-cache.js';
@@ -61,7 +61,7 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
   const progress = (side: 'reference' | 'migrations') => (f: ParsedFile, index: number, total: number) =>
     options.onProgress?.({ phase: 'apply', side, file: f.file.displayPath, index, total });
   try {
-    const common = { usesAuth: allNeeds.usesAuth, extensions, introspect, engines, checkpointThresholdMs: options.checkpointThresholdMs };
+    const common = { roles: clusterRoles(allNeeds), usesAuth: allNeeds.usesAuth, extensions, introspect, engines, checkpointThresholdMs: options.checkpointThresholdMs };
     const [ref, mig] = await Promise.all([
       buildSideCatalog({ ...common, side: 'reference', files: reference, needs: referenceNeeds, cache: cacheFor('reference', referenceNeeds), onFile: progress('reference') }),
       buildSideCatalog({ ...common, side: 'migrations', files: [...baseline, ...migrations], needs: migrationNeeds, cache: cacheFor('migrations', migrationNeeds), onFile: progress('migrations') }),
@@ -89,18 +89,18 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
 }
 
 /** Every source of findings, in report order: catalog drift first, then rules. */
-function collectFindings(reference: Catalog, migrations: Catalog, options: VerifyOptions): Finding[] {
+export function collectFindings(reference: Catalog, migrations: Catalog, options: VerifyOptions): Finding[] {
   return [
     ...diffCatalogs(reference, migrations, { strictColumnOrder: options.strictColumnOrder }),
     ...redundantIndexFindings({ reference, migrations }),
   ];
 }
 
-async function parseAll(paths: string[], cwd: string): Promise<ParsedFile[]> {
+export async function parseAll(paths: string[], cwd: string): Promise<ParsedFile[]> {
   return Promise.all(paths.map(async (p) => parseSqlFile(await readSqlFile(p, cwd))));
 }
 
-function applySeverities(findings: Finding[], options: VerifyOptions): Finding[] {
+export function applySeverities(findings: Finding[], options: VerifyOptions): Finding[] {
   const overrides = options.severity ?? {};
   return findings.map((f) => (overrides[f.code] ? { ...f, severity: overrides[f.code] } : f));
 }

@@ -1,4 +1,5 @@
 import { quoteIdentIfNeeded } from '../catalog/catalog-object.js';
+import type { ScratchDatabase } from '../engine/scratch-database.js';
 import { SUPABASE_ROLES, type InputNeeds } from './input-needs.js';
 
 /** Roles every fresh cluster has (besides the pg_* built-ins); the prelude never creates them. */
@@ -31,4 +32,19 @@ export function preludeRoles(needs: InputNeeds, existingRoles: Set<string> = new
   const roles = new Set<string>(needs.usesAuth ? SUPABASE_ROLES : []);
   for (const r of needs.referencedRoles) roles.add(r);
   return [...roles].filter((r) => !needs.createdRoles.has(r) && !existingRoles.has(r) && !r.startsWith('pg_')).sort();
+}
+
+/**
+ * Every role a run touches, for engines whose two scratch databases share one cluster: the roles the prelude
+ * would create and the roles the SQL creates itself (made once up front so both sides can run CREATE ROLE).
+ */
+export function clusterRoles(needs: InputNeeds): string[] {
+  return [...new Set([...preludeRoles({ ...needs, createdRoles: new Set() }), ...needs.createdRoles])].sort();
+}
+
+/** Runs the prelude on a fresh scratch database: roles it lacks and, when either side needs it, the auth stand-in. */
+export async function runPrelude(db: ScratchDatabase, needs: InputNeeds, usesAuth: boolean): Promise<void> {
+  const existing = new Set((await db.query<{ rolname: string }>('SELECT rolname FROM pg_roles')).map((r) => r.rolname));
+  const sql = preludeSql({ ...needs, usesAuth }, existing);
+  if (sql) await db.exec(sql);
 }

@@ -41,6 +41,12 @@ export interface Engine {
   /** The engine can start scratch databases from checkpoints (see ScratchDatabase.saveCheckpoint). */
   readonly supportsCheckpoints: boolean;
   createScratch(request: ScratchRequest): Promise<ScratchDatabase>;
+  /**
+   * Engines whose scratch databases share one cluster (a server) make the roles the run needs, through the
+   * given scratch database before its first statement, and drop the ones they created at close. Absent: each scratch database is its own
+   * cluster and the per-side prelude creates them.
+   */
+  prepareRoles?(roles: string[], on: ScratchDatabase): Promise<void>;
   /** Releases the engine (and anything its scratch databases left). */
   close(): Promise<void>;
 }

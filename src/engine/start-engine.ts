@@ -1,7 +1,9 @@
 import type { VerifyOptions } from '../options.js';
 import { defaultCacheDir } from './cache-dir.js';
+import { parseConnectionUrl } from './connection-url.js';
 import { PgliteEngine } from './pglite-engine.js';
 import type { Engine, EngineInfo } from './scratch-database.js';
+import { ServerEngine } from './server-engine.js';
 
 /**
  * Starts the engine the options ask for (the embedded one by default) only when a side needs it: when both
@@ -32,7 +34,25 @@ export class EngineProvider {
   }
 }
 
+/** Environment variable naming a server for scratch databases. The application's DATABASE_URL is never used implicitly. */
+export const DATABASE_URL_ENV = 'VERIFY_SCHEMA_DATABASE_URL';
+
+/**
+ * The engine the options ask for: a server when a URL is given, else the embedded one. A server's identity
+ * is only known once connected, so its runs are not cached.
+ */
 export function engineProvider(options: VerifyOptions, cwd: string): EngineProvider {
+  const url = serverUrl(options);
+  if (url) {
+    return new EngineProvider(undefined, () =>
+      ServerEngine.start({ url: parseConnectionUrl(url, options.databaseUrl ? '--database-url' : DATABASE_URL_ENV), keepDatabases: options.keepDatabases, onNotice: options.onNotice }),
+    );
+  }
   const cacheDir = options.cacheDir ?? defaultCacheDir(cwd);
   return new EngineProvider(PgliteEngine.staticInfo(), () => PgliteEngine.start({ cacheDir }));
+}
+
+/** The server URL for scratch databases, if any: the option, else VERIFY_SCHEMA_DATABASE_URL. */
+export function serverUrl(options: Pick<VerifyOptions, 'databaseUrl'>): string | undefined {
+  return options.databaseUrl || process.env[DATABASE_URL_ENV] || undefined;
 }

@@ -15,6 +15,8 @@ export interface ConfigFile {
   format?: 'text' | 'json';
   cacheDir?: string;
   cache?: boolean;
+  /** Server for scratch databases (prefer VERIFY_SCHEMA_DATABASE_URL for URLs with a password). */
+  databaseUrl?: string;
 }
 
 export interface LoadedConfig {
@@ -59,6 +61,7 @@ const KEYS: Record<keyof ConfigFile, Check> = {
   format: oneOf('text', 'json'),
   cacheDir: string,
   cache: boolean,
+  databaseUrl: string,
 };
 
 /** Paths in a config file are relative to the file, not to where the command runs. */

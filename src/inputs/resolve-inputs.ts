@@ -48,7 +48,7 @@ export async function resolveInputs(paths: InputPaths, cwd = process.cwd()): Pro
   return { reference, baseline, migrations, warnings };
 }
 
-async function expandPlain(paths: string[], what: string, cwd: string): Promise<string[]> {
+export async function expandPlain(paths: string[], what: string, cwd: string): Promise<string[]> {
   const files: string[] = [];
   for (const p of paths) {
     const resolved = await resolveInputPath(p, what, cwd);

@@ -45,7 +45,8 @@ export interface Report {
   version: 1;
   ok: boolean;
   engine: { name: string; version: string };
-  inputs: { reference: string[]; baseline: string[]; migrations: string[] };
+  /** `live`: the (password-masked) URL of the database compared instead of migrations (verifyLive). */
+  inputs: { reference: string[]; baseline: string[]; migrations: string[]; live?: string };
   findings: Finding[];
   /** Things the user should know that are not drift: skipped files, checks that did not run. */
   warnings: string[];

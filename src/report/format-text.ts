@@ -82,7 +82,7 @@ function ensureNewline(s: string): string {
 
 function summaryLine(report: Report, c: Palette): string {
   const s = report.summary;
-  const sides = `reference (${report.inputs.reference.length} files) vs ${report.inputs.baseline.length ? `baseline (${report.inputs.baseline.length}) + ` : ''}migrations (${report.inputs.migrations.length} files)`;
+  const sides = `reference (${report.inputs.reference.length} files) vs ${report.inputs.live ? `live database ${report.inputs.live}` : `${report.inputs.baseline.length ? `baseline (${report.inputs.baseline.length}) + ` : ''}migrations (${report.inputs.migrations.length} files)`}`;
   const engine = `${report.engine.name} ${report.engine.version}`;
   const time = `${(s.durationMs / 1000).toFixed(1)}s`;
   if (s.total === 0) return c.green(`✓ no drift: ${sides} — ${engine}, ${time}`);

@@ -2,6 +2,16 @@ import { qualify, type CatalogKind } from '../catalog-object.js';
 import { notExtensionMember } from './shared-sql.js';
 
 /**
+ * Postgres 17 made partitions share their root's identity column (attidentity is set on each partition);
+ * before 17 a partition's column has none. A partition's column is an identity column exactly when the
+ * root's is, so older servers read it from the root and every version gives the same answer.
+ */
+function identity(versionNum: number): string {
+  if (versionNum >= 170000) return 'a.attidentity';
+  return `CASE WHEN c.relispartition THEN coalesce((SELECT ra.attidentity FROM pg_attribute ra WHERE ra.attrelid = pg_partition_root(c.oid) AND ra.attname = a.attname AND NOT ra.attisdropped), a.attidentity) ELSE a.attidentity END`;
+}
+
+/**
  * Columns, compared as Postgres prints them: `format_type` turns int/integer/int4 into one spelling, and
  * `pg_get_expr` prints defaults and generation expressions in canonical form.
  */
@@ -20,7 +30,7 @@ export const columns: CatalogKind = {
            format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
            ${ctx.versionNum >= 120000 ? `CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END` : 'pg_get_expr(d.adbin, d.adrelid)'} AS default_expr,
            ${ctx.versionNum >= 120000 ? `CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid) END` : 'NULL'} AS generated,
-           a.attidentity AS identity,
+           ${identity(ctx.versionNum)} AS identity,
            CASE WHEN a.attcollation <> t.typcollation THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END AS collation
       FROM pg_attribute a
       JOIN pg_class c ON c.oid = a.attrelid

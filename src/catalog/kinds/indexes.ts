@@ -19,7 +19,7 @@ export const indexes: CatalogKind = {
            ARRAY(SELECT pg_get_indexdef(i.oid, k, true) FROM generate_series(1, x.indnatts) k ORDER BY k) AS columns,
            ARRAY(SELECT coalesce(oc.opcname, '') || CASE WHEN oc.opcdefault THEN ':default' ELSE '' END
                    FROM generate_series(0, x.indnkeyatts - 1) k LEFT JOIN pg_opclass oc ON oc.oid = x.indclass[k] ORDER BY k) AS opclasses,
-           ARRAY(SELECT coalesce(cl.collname, '') FROM generate_series(0, x.indnkeyatts - 1) k
+           ARRAY(SELECT coalesce(cl.collname::text, '') FROM generate_series(0, x.indnkeyatts - 1) k
                    LEFT JOIN pg_collation cl ON cl.oid = x.indcollation[k] ORDER BY k) AS collations,
            ARRAY(SELECT x.indoption[k]::int FROM generate_series(0, x.indnkeyatts - 1) k ORDER BY k) AS options,
            ARRAY(SELECT x.indkey[k]::int FROM generate_series(0, x.indnkeyatts - 1) k ORDER BY k) AS attnums,

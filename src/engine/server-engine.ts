@@ -1,0 +1,236 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { quoteIdentIfNeeded } from '../catalog/catalog-object.js';
+import { EngineError } from '../errors.js';
+import { registerCleanup } from './cleanup.js';
+import { maskSecrets, withDatabase, type ConnectionUrl } from './connection-url.js';
+import { asPostgresError, type Engine, type EngineInfo, type ScratchDatabase, type ScratchRequest } from './scratch-database.js';
+import { readServerVersion, ServerConnection } from './server-connection.js';
+
+export interface ServerEngineOptions {
+  url: ConnectionUrl;
+  /** Leave the scratch databases (and the roles they use) in place and report their names. */
+  keepDatabases?: boolean;
+  /** One-line notices for the user (kept databases, anything that could not be removed). */
+  onNotice?: (message: string) => void;
+}
+
+/** Every scratch database is named so; clean-up never touches a database it did not create in this run. */
+export const SCRATCH_PREFIX = 'verify_schema_';
+/** Comment on scratch databases and temporary roles, so a person (or a later run) can tell what they are. */
+export const SCRATCH_MARK = 'verify-schema scratch';
+
+/**
+ * A real Postgres server (13 or newer) reached by URL. Each scratch database is a fresh
+ * `CREATE DATABASE verify_schema_<random> TEMPLATE template0` with its own connection, so both sides apply
+ * concurrently. In the URL's own database nothing runs but CREATE/DROP DATABASE of these databases (and the
+ * clean-up of roles this run created, which are cluster-wide). Clean-up runs on close, on failure, on
+ * SIGINT/SIGTERM (registered with cleanup.ts) and after a broken connection, reconnecting if it must.
+ */
+export class ServerEngine implements Engine {
+  /** Checkpoints (template databases) are not built for servers yet: every run replays its inputs. */
+  readonly supportsCheckpoints = false;
+  private admin: ServerConnection;
+  /** Scratch databases of this run that may exist, by name (added before CREATE, so a signal mid-way is covered). */
+  private readonly databases = new Set<string>();
+  private readonly scratches = new Set<ServerScratch>();
+  /** Roles that exist for this run (present before, or created by prepareRoles): the SQL's CREATE ROLE of them is skipped. */
+  private readonly runRoles = new Set<string>();
+  /** Temporary roles (created by this or an earlier run, marked) this run used; candidates for DROP ROLE at the end. */
+  private readonly markedRoles = new Set<string>();
+  private shutdown?: Promise<void>;
+  private readonly unregister: () => void;
+
+  private constructor(
+    readonly info: EngineInfo,
+    private readonly options: ServerEngineOptions,
+    admin: ServerConnection,
+  ) {
+    this.admin = admin;
+    this.unregister = registerCleanup(() => this.close());
+  }
+
+  static async start(options: ServerEngineOptions): Promise<ServerEngine> {
+    const admin = await ServerConnection.open(options.url, options.url.url, options.url.database);
+    try {
+      const version = await readServerVersion(admin);
+      return new ServerEngine({ name: 'server', version: version.version, versionNum: version.versionNum }, options, admin);
+    } catch (error) {
+      await admin.end();
+      throw error;
+    }
+  }
+
+  async createScratch(request: ScratchRequest): Promise<ScratchDatabase> {
+    if (this.shutdown) throw new EngineError('the server engine is shutting down');
+    const name = `${SCRATCH_PREFIX}${randomBytes(6).toString('hex')}`;
+    this.databases.add(name);
+    // C collation and libc provider whatever the cluster's default, like the embedded engine (and its sort orders).
+    const locale = this.info.versionNum >= 150000 ? ` LOCALE_PROVIDER libc` : '';
+    try {
+      await (await this.adminConnection()).exec(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'${locale}`);
+    } catch (error) {
+      this.databases.delete(name);
+      throw this.createError(error, 'create databases', 'CREATEDB', `ALTER ROLE ${this.options.url.user ?? '<role>'} CREATEDB`);
+    }
+    let connection: ServerConnection | undefined;
+    try {
+      connection = await ServerConnection.open(this.options.url, withDatabase(this.options.url, name), name);
+      // Run inside the scratch database itself: nothing but CREATE/DROP DATABASE touches the URL's database.
+      await connection.exec(`COMMENT ON DATABASE ${name} IS '${SCRATCH_MARK} database (${request.label} side), pid ${process.pid} on ${hostname().replace(/'/g, '')}, ${new Date().toISOString()}; safe to drop'`);
+    } catch (error) {
+      await connection?.end();
+      await this.dropDatabase(name);
+      throw error;
+    }
+    const scratch = new ServerScratch(request.label, name, connection, this.runRoles, (s) => this.closeScratch(s));
+    this.scratches.add(scratch);
+    return scratch;
+  }
+
+  /**
+   * Roles are cluster-wide and shared by both scratch databases, so they are made once, before either side
+   * runs: each missing one is created NOLOGIN and marked; an existing role is used as it is and never altered.
+   * Roles the SQL itself creates are made here too, so the second side's CREATE ROLE does not collide with
+   * the first's (ServerScratch skips CREATE ROLE of a role that exists for the run).
+   */
+  async prepareRoles(roles: string[], on: ScratchDatabase): Promise<void> {
+    if (roles.length === 0) return;
+    // The side's own connection, before its first statement: never another side's, which may be inside a
+    // migration's transaction (a role created there would vanish with its rollback).
+    const connection = [...this.scratches].find((s) => s === on)?.connection;
+    if (!connection) throw new Error('prepareRoles needs a scratch database of this engine');
+    for (const role of roles) this.runRoles.add(role);
+    const existing = new Map(
+      (await connection.query<{ rolname: string; note: string | null }>(`SELECT rolname, shobj_description(oid, 'pg_authid') AS note FROM pg_roles WHERE rolname = ANY($1)`, [roles])).map((r) => [r.rolname, r.note]),
+    );
+    for (const [role, note] of existing) if (note?.startsWith(SCRATCH_MARK)) this.markedRoles.add(role);
+    for (const role of roles.filter((r) => !existing.has(r))) {
+      const ident = quoteIdentIfNeeded(role);
+      try {
+        await connection.exec(`CREATE ROLE ${ident} NOLOGIN`);
+      } catch (error) {
+        // Another run on the same cluster created it a moment ago: use it as it is.
+        if (['42710', '23505'].includes(asPostgresError(error)?.code ?? '')) continue;
+        throw this.createError(error, `create the roles the SQL uses (${roles.filter((r) => !existing.has(r)).join(', ')})`, 'CREATEROLE', 'create those roles beforehand');
+      }
+      this.markedRoles.add(role);
+      await connection.exec(`COMMENT ON ROLE ${ident} IS '${SCRATCH_MARK} role, created for pid ${process.pid}; safe to drop'`);
+    }
+  }
+
+  /** Drops every scratch database of this run, then the temporary roles; safe to call twice and from a signal. */
+  close(): Promise<void> {
+    this.shutdown ??= (async () => {
+      this.unregister();
+      const kept = this.options.keepDatabases ? [...this.scratches].map((s) => `${s.name} (${s.label})`) : [];
+      await Promise.allSettled([...this.scratches].map((s) => s.connection.end()));
+      if (this.options.keepDatabases) {
+        if (kept.length) this.options.onNotice?.(`kept scratch databases on ${this.options.url.server}: ${kept.join(', ')}${this.markedRoles.size ? `; and roles ${[...this.markedRoles].join(', ')}` : ''}`);
+      } else {
+        for (const name of [...this.databases]) await this.dropDatabase(name);
+        await this.dropRoles();
+      }
+      await this.admin.end();
+    })();
+    return this.shutdown;
+  }
+
+  private async closeScratch(scratch: ServerScratch): Promise<void> {
+    await scratch.connection.end();
+    if (!this.options.keepDatabases) await this.dropDatabase(scratch.name);
+  }
+
+  private async dropDatabase(name: string): Promise<void> {
+    if (!this.databases.has(name)) return;
+    try {
+      // FORCE (Postgres 13+) ends sessions still inside it, e.g. a statement interrupted by Ctrl-C.
+      await (await this.adminConnection()).exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      this.databases.delete(name);
+    } catch (error) {
+      this.options.onNotice?.(`could not drop scratch database ${name} on ${this.options.url.server}: ${maskSecrets((error as Error).message)}; drop it with DROP DATABASE ${name}`);
+    }
+  }
+
+  /**
+   * The last run out drops the marked roles: while another run's scratch database exists, a role it may use
+   * is left for that run (DROP ROLE would also refuse while objects depend on it); otherwise every marked role
+   * goes, including any left by a run that was killed.
+   */
+  private async dropRoles(): Promise<void> {
+    if (this.markedRoles.size === 0) return;
+    let roles = [...this.markedRoles];
+    try {
+      const admin = await this.adminConnection();
+      const [{ others }] = await admin.query<{ others: number }>(`SELECT count(*)::int AS others FROM pg_database WHERE datname LIKE '${SCRATCH_PREFIX.replace(/_/g, '\\_')}%'`);
+      if (others === 0) {
+        roles = (await admin.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE shobj_description(oid, 'pg_authid') LIKE '${SCRATCH_MARK} role%'`)).map((r) => r.rolname);
+      }
+      for (const role of roles) {
+        try {
+          await admin.exec(`DROP ROLE IF EXISTS ${quoteIdentIfNeeded(role)}`);
+        } catch (error) {
+          // 2BP01: another run's scratch database still uses it; that run drops it when it ends.
+          if (asPostgresError(error)?.code !== '2BP01') throw error;
+        }
+      }
+    } catch (error) {
+      this.options.onNotice?.(`could not drop the temporary roles ${roles.join(', ')} on ${this.options.url.server}: ${maskSecrets((error as Error).message)}`);
+    }
+  }
+
+  /** The URL's connection, reopened if it broke (e.g. the server restarted mid-run) so clean-up can still run. */
+  private async adminConnection(): Promise<ServerConnection> {
+    if (!this.admin.usable) {
+      await this.admin.end();
+      this.admin = await ServerConnection.open(this.options.url, this.options.url.url, this.options.url.database);
+    }
+    return this.admin;
+  }
+
+  private createError(error: unknown, what: string, privilege: string, fix: string): unknown {
+    if (asPostgresError(error)?.code !== '42501') return error instanceof EngineError ? error : new EngineError(`could not ${what} on ${this.options.url.server}: ${maskSecrets((error as Error).message)}`, { cause: error });
+    const who = this.options.url.user ? `role "${this.options.url.user}"` : 'the role in the URL';
+    return new EngineError(`${who} may not ${what} on ${this.options.url.server} (it needs ${privilege}); ${fix}, or use another role in the URL`, { cause: error });
+  }
+}
+
+const CREATE_ROLE_RE = /^create\s+(?:role|user|group)\s+(?:"((?:[^"]|"")+)"|([a-z_][\w$]*))/i;
+
+class ServerScratch implements ScratchDatabase {
+  private closed?: Promise<void>;
+  constructor(
+    readonly label: string,
+    readonly name: string,
+    readonly connection: ServerConnection,
+    private readonly runRoles: Set<string>,
+    private readonly release: (s: ServerScratch) => Promise<void>,
+  ) {}
+
+  async exec(sql: string): Promise<void> {
+    if (this.createsRunRole(sql)) return;
+    await this.connection.exec(sql);
+  }
+
+  query<T>(sql: string, params?: unknown[]): Promise<T[]> {
+    return this.connection.query<T>(sql, params);
+  }
+
+  close(): Promise<void> {
+    this.closed ??= this.release(this);
+    return this.closed;
+  }
+
+  /**
+   * `CREATE ROLE x` of a role that exists for this run: on a fresh cluster per side (as PGlite gives) it would
+   * succeed, here it would collide with the other side or with the cluster's own role. Roles are not compared,
+   * so the statement is skipped rather than run.
+   */
+  private createsRunRole(sql: string): boolean {
+    const m = CREATE_ROLE_RE.exec(sql);
+    // Only a statement on its own (as the appliers send them), never a batch that happens to start so.
+    if (!m || /;\s*\S/.test(sql)) return false;
+    const role = m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].toLowerCase();
+    return this.runRoles.has(role);
+  }
+}
