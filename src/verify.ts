@@ -13,6 +13,12 @@ import type { VerifyOptions } from './options.js';
 import { parseSqlFile, type ParsedFile } from './parse/parse-sql.js';
 import type { Finding, Report } from './report/finding.js';
 import { summarize } from './report/summarize.js';
+import { annotateLocations } from './locations/annotate-locations.js';
+import { SourceLocator } from './locations/source-locator.js';
+import { listCheckedObjects, markIgnored } from './report/checked-objects.js';
+import { applyIgnoreRules } from './report/ignore.js';
+import { checkMigrationHistory } from './history/check-history.js';
+import { checkReferenceOrder } from './inputs/reference-order.js';
 
 /**
  * The whole check: discover and parse the inputs, apply the reference to one scratch database and
@@ -31,6 +37,12 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
   const referenceNeeds = analyzeInputs(reference);
   const migrationNeeds = analyzeInputs([...baseline, ...migrations]);
   const allNeeds = mergeNeeds(referenceNeeds, migrationNeeds);
+  // File checks need no database: they run while the engine starts.
+  const fileChecks = Promise.all([
+    checkMigrationHistory({ migrations: options.migrations, cwd, baseRef: options.baseRef, ci: options.ci }),
+    checkReferenceOrder({ orderFile: options.orderFile, reference: inputs.reference, cwd }),
+  ]);
+  fileChecks.catch(() => undefined); // awaited below; this only keeps an early engine failure from leaving it unhandled
 
   options.onProgress?.({ phase: 'start-engine' });
   const engine: Engine = await startEngine(options, cwd);
@@ -57,7 +69,10 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
       })(),
     ]);
     options.onProgress?.({ phase: 'introspect' });
-    const findings = applySeverities(collectFindings(refCatalog, migCatalog, options), options);
+    const located = annotateLocations(collectFindings(refCatalog, migCatalog, options), new SourceLocator(reference, cwd), new SourceLocator([...baseline, ...migrations], cwd));
+    const files = await fileChecks;
+    const { findings: kept, ignored } = applyIgnoreRules([...located, ...files.flatMap((c) => c.findings)], options.ignore);
+    const findings = applySeverities(kept, options);
     return {
       version: 1,
       ok: passes(findings, options.failOn ?? 'error'),
@@ -68,8 +83,9 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
         migrations: inputs.migrations.map((m) => displayPath(m.path, cwd)),
       },
       findings,
-      warnings: inputs.warnings,
-      summary: summarize(findings, performance.now() - started),
+      warnings: [...inputs.warnings, ...files.flatMap((c) => c.warnings)],
+      summary: { ...summarize(findings, performance.now() - started), ...(ignored.length ? { ignored: ignored.length } : {}) },
+      checked: markIgnored([...listCheckedObjects(refCatalog, migCatalog), ...files.flatMap((c) => c.checked)], ignored),
     };
   } finally {
     await Promise.allSettled(scratches.map((s) => s.close()));
