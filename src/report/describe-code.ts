@@ -23,6 +23,9 @@ const CHANGES: Record<string, string> = {
 export function describeCode(code: string): string {
   if (FILE_CODES[code]) return FILE_CODES[code];
   const m = /^(.*)-([a-z]+)$/.exec(code);
-  if (m && CHANGES[m[2]]) return `A ${m[1].replace(/-/g, ' ')} ${CHANGES[m[2]]}`;
+  if (m && CHANGES[m[2]]) {
+    const kind = m[1].replace(/-/g, ' ');
+    return `${/^[aeiou]/.test(kind) ? 'An' : 'A'} ${kind} ${CHANGES[m[2]]}`;
+  }
   return code.replace(/-/g, ' ');
 }

@@ -52,8 +52,17 @@ function detailsBlock(f: Finding): string[] {
     }
   } else if (f.change === 'missing' || f.change === 'extra') {
     const attrs = (f.details.reference ?? f.details.migrations) as Record<string, AttributeValue> | undefined;
-    const definition = attrs && typeof attrs.definition === 'string' ? attrs.definition : undefined;
-    if (definition) body.push('', '```sql', definition, '```');
+    if (attrs && typeof attrs.definition === 'string') body.push('', '```sql', attrs.definition, '```');
+    else if (attrs) {
+      // No single definition (policies, columns, …): the compared attributes the side that has it gives.
+      const specs = CATALOG_KINDS.find((k) => k.kind === f.kind)?.fields ?? [];
+      for (const spec of specs) {
+        const value = attrs[spec.name];
+        if (value === null || value === undefined || spec.optIn) continue;
+        if (spec.multiline && typeof value === 'string') body.push('', `${spec.label}:`, '', '```sql', value, '```');
+        else body.push('', `- ${spec.label}: \`${show(value)}\``);
+      }
+    }
   }
   return ['<details>', `<summary><code>${html(f.object)}</code> — ${html(f.code)}</summary>`, '', ...body, '', '</details>', ''];
 }
