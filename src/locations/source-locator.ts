@@ -38,6 +38,16 @@ export class SourceLocator {
     return table && !(kind === 'table' && table === key) ? this.byKind.get('table')?.get(table) : undefined;
   }
 
+  /** A renamed table takes its columns, constraints, policies and triggers (keyed under the table) along. */
+  private moveChildren(from: string, to: string): void {
+    for (const [kind, locations] of this.byKind) {
+      if (kind === 'table') continue;
+      for (const [key, location] of [...locations]) {
+        if (key.startsWith(`${from}.`)) locations.set(`${to}${key.slice(from.length)}`, location);
+      }
+    }
+  }
+
   private addFile(file: ParsedFile, cwd: string): void {
     // Each file runs in its own session (see applyMigrations/applyReference): search_path starts fresh.
     const ctx: StatementContext = { schema: DEFAULT_SCHEMA };
@@ -49,6 +59,7 @@ export class SourceLocator {
         continue;
       }
       for (const object of STATEMENT_OBJECTS[statement.type]?.(statement.node, ctx) ?? []) {
+        if (object.renamedFrom) this.moveChildren(object.renamedFrom, object.key);
         let kindMap = this.byKind.get(object.kind);
         if (!kindMap) this.byKind.set(object.kind, (kindMap = new Map()));
         kindMap.set(object.key, locate(file, statement, path, object.at === undefined ? undefined : toChar(object.at)));

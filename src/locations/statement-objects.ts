@@ -7,6 +7,8 @@ export interface StatementObject {
   /** The same schema-qualified identity the catalog kinds produce (see qualify()). */
   key: string;
   at?: number;
+  /** The object had this key before the statement (ALTER TABLE … RENAME): its children move with it. */
+  renamedFrom?: string;
 }
 
 /** What a statement needs to know about the statements before it in the same file. */
@@ -37,7 +39,7 @@ export const STATEMENT_OBJECTS: Record<string, (node: Record<string, any>, ctx: 
   },
   IndexStmt(n, ctx) {
     const t = relation(n.relation, ctx);
-    const params = [...(n.indexParams ?? []), ...(n.indexIncludingParams ?? [])].map((p: Record<string, any>) => p.IndexElem?.name ?? 'expr');
+    const params = [...(n.indexParams ?? []), ...(n.indexIncludingParams ?? [])].map((p: Record<string, any>) => indexColumnName(p.IndexElem ?? {}));
     return [{ kind: 'index', key: qualify(t.schema, n.idxname ?? indexName(t.name, params)) }];
   },
   CreatePolicyStmt: (n, ctx) => tableChild('policy', n.table, n.policy_name, ctx),
@@ -58,7 +60,7 @@ export const STATEMENT_OBJECTS: Record<string, (node: Record<string, any>, ctx: 
     const t = relation(n.relation, ctx);
     switch (n.renameType) {
       case 'OBJECT_TABLE':
-        return [{ kind: 'table', key: qualify(t.schema, n.newname) }];
+        return [{ kind: 'table', key: qualify(t.schema, n.newname), renamedFrom: qualify(t.schema, t.name) }];
       case 'OBJECT_INDEX':
         return [{ kind: 'index', key: qualify(t.schema, n.newname) }];
       case 'OBJECT_COLUMN':
@@ -119,7 +121,28 @@ function constraintObjects(c: Record<string, any>, t: Relation, column?: string)
   const label = LABELS[c.contype];
   if (!label) return []; // NOT NULL, DEFAULT, GENERATED…: column attributes, located with the column
   const name = c.conname ?? constraintName(t.name, label, autoNameColumns(c, label, column));
-  return [{ kind: 'constraint', key: qualify(t.schema, t.name, name), at: c.location }];
+  const out: StatementObject[] = [{ kind: 'constraint', key: qualify(t.schema, t.name, name), at: c.location }];
+  // Primary keys, unique and exclusion constraints create an index of the same name.
+  if (label === 'pkey' || label === 'key' || label === 'excl') out.push({ kind: 'index', key: qualify(t.schema, name), at: c.location });
+  return out;
+}
+
+/** The name Postgres gives an index column when naming the index (FigureIndexColname): expressions by their function. */
+function indexColumnName(elem: Record<string, any>): string {
+  return elem.indexcolname ?? elem.name ?? (elem.expr ? expressionName(elem.expr) : undefined) ?? 'expr';
+}
+
+function expressionName(node: Record<string, any>): string | undefined {
+  if (node.ColumnRef) return columnRefs(node)[0];
+  if (node.FuncCall) return node.FuncCall.funcname?.at(-1)?.String?.sval;
+  if (node.TypeCast) return expressionName(node.TypeCast.arg ?? {}) ?? node.TypeCast.typeName?.names?.at(-1)?.String?.sval;
+  if (node.A_Indirection) return node.A_Indirection.indirection?.at(-1)?.String?.sval ?? expressionName(node.A_Indirection.arg ?? {});
+  if (node.CaseExpr) return 'case';
+  if (node.CoalesceExpr) return 'coalesce';
+  if (node.MinMaxExpr) return node.MinMaxExpr.op === 'IS_GREATEST' ? 'greatest' : 'least';
+  if (node.A_ArrayExpr) return 'array';
+  if (node.RowExpr) return 'row';
+  return undefined;
 }
 
 /** The columns Postgres puts into an automatic constraint name. */
@@ -131,7 +154,7 @@ function autoNameColumns(c: Record<string, any>, label: ConstraintLabel, column?
     case 'fkey':
       return c.fk_attrs ? names(c.fk_attrs) : column ? [column] : [];
     case 'excl':
-      return (c.exclusions ?? []).map((e: Record<string, any>) => e.List?.items?.[0]?.IndexElem?.name ?? 'expr');
+      return (c.exclusions ?? []).map((e: Record<string, any>) => indexColumnName(e.List?.items?.[0]?.IndexElem ?? {}));
     case 'check': {
       // Postgres names a CHECK after its column only when the expression uses exactly one column.
       const used = new Set(columnRefs(c.raw_expr));
