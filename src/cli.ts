@@ -41,7 +41,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       failOn: (args['fail-on'] as VerifyOptions['failOn']) ?? config.failOn ?? 'error',
       cacheDir: config.cacheDir,
       ignore: config.ignore,
-      databaseUrl: config.databaseUrl,
+      databaseUrl: args['database-url'] ?? config.databaseUrl,
       baseRef: args['base-ref'] ?? config.baseRef ?? (io.env.GITHUB_ACTIONS === 'true' && io.env.GITHUB_BASE_REF ? `origin/${io.env.GITHUB_BASE_REF}` : undefined),
       ci: Boolean(io.env.CI && io.env.CI !== 'false'),
       orderFile: args['order-file'] ?? config.orderFile,
@@ -74,6 +74,7 @@ async function parseArgs(argv: string[]) {
     .option('format', { choices: REPORT_FORMATS, array: true, describe: 'Report format; repeat with --output for several (default: text, github in GitHub Actions)' })
     .option('output', { type: 'string', array: true, describe: 'Write the report of the --format just before it to this file instead of stdout' })
     .option('base-ref', { type: 'string', describe: 'Git revision to check the migration history against (default in GitHub Actions: origin/$GITHUB_BASE_REF)' })
+    .option('database-url', { type: 'string', describe: 'Postgres server to create the scratch databases on (default: embedded PGlite)' })
     .option('order-file', { type: 'string', describe: 'File listing the reference files in execution order (paths relative to it)' })
     .option('strict-column-order', { type: 'boolean', describe: 'Report a different column order as drift' })
     .option('schema', { type: 'string', array: true, describe: 'Schemas to compare (default: every schema the SQL creates)' })
