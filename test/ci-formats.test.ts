@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../src/report/finding.js';
+import { renderReport } from '../src/report/render-report.js';
 import { TOOL_VERSION } from '../src/report/tool-version.js';
 import { discoverScenarios, scenarioArgs } from './helpers/fixtures.js';
 import { runCli, type CliResult } from './helpers/run-cli.js';
@@ -105,6 +106,14 @@ describe('CI formats on the guide scenario', () => {
     expect(rls.locations[0].physicalLocation.artifactLocation.uri).toBe('db/migration/V002__create_entity_attribute_provenance.sql');
     expect(rls.relatedLocations[0].physicalLocation.region.startLine).toBe(21);
     golden('guide-without-v006.sarif', normalize(file('r.sarif')));
+  });
+
+  it('sarif: a finding without a location still gets one (GitHub rejects results without)', () => {
+    const deleted = { code: 'migration-deleted', severity: 'error', kind: 'migration', change: 'deleted', object: 'db/migration/V3__x.sql', message: 'gone', details: {} } as const;
+    const sarif = JSON.parse(renderReport({ ...report, findings: [deleted] }, 'sarif'));
+    expect(sarifValidator()(sarif)).toBe(true);
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('db/migration/V3__x.sql');
+    expect(sarif.runs[0].results[0].properties.locationIsFallback).toBe(true);
   });
 
   it('junit: one test case per object checked, failures for the findings', () => {

@@ -37,15 +37,15 @@ export function formatSarif(report: Report): string {
             toolExecutionNotifications: report.warnings.map((w) => ({ level: 'warning', message: { text: w } })),
           },
         ],
-        results: report.findings.map((f) => result(f, codes.indexOf(f.code))),
+        results: report.findings.map((f) => result(f, codes.indexOf(f.code), report)),
       },
     ],
   };
   return `${JSON.stringify(sarif, null, 2)}\n`;
 }
 
-function result(f: Finding, ruleIndex: number) {
-  const primary = f.migrationLocation ?? f.location;
+function result(f: Finding, ruleIndex: number, report: Report) {
+  const primary = f.migrationLocation ?? f.location ?? fallbackLocation(f, report);
   const related = f.migrationLocation && f.location ? f.location : undefined;
   return {
     ruleId: f.code,
@@ -55,8 +55,18 @@ function result(f: Finding, ruleIndex: number) {
     ...(primary ? { locations: [physical(primary)] } : {}),
     ...(related ? { relatedLocations: [{ id: 1, ...physical(related), message: { text: 'reference definition' } }] } : {}),
     partialFingerprints: { 'verifySchemaFinding/v1': createHash('sha256').update(`${f.code}\0${f.object}`).digest('hex').slice(0, 32) },
-    properties: { kind: f.kind, change: f.change, object: f.object, ...(f.table ? { table: f.table } : {}) },
+    properties: { kind: f.kind, change: f.change, object: f.object, ...(f.table ? { table: f.table } : {}), ...(primary && !f.migrationLocation && !f.location ? { locationIsFallback: true } : {}) },
   };
+}
+
+/**
+ * GitHub code scanning rejects a result without a location ("expected at least one location"). A finding
+ * with none (a deleted migration, an object no statement could be matched to) points at the deleted file's
+ * path or at the first input file of its side, line 1.
+ */
+function fallbackLocation(f: Finding, report: Report): SourceLocation | undefined {
+  const file = f.kind === 'migration' ? f.object : f.change === 'missing' ? report.inputs.reference[0] : (report.inputs.migrations[0] ?? report.inputs.reference[0]);
+  return file ? { file, line: 1, column: 1, endLine: 1 } : undefined;
 }
 
 function physical(at: SourceLocation) {
