@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import yargs from 'yargs';
 import { installSignalCleanup, runAllCleanups } from './engine/cleanup.js';
@@ -7,8 +7,8 @@ import { InputError, VerifyError } from './errors.js';
 import { loadConfig } from './inputs/config.js';
 import type { ProgressEvent, VerifyOptions } from './options.js';
 import { colorWanted } from './report/colors.js';
-import { formatJson } from './report/format-json.js';
-import { formatText } from './report/format-text.js';
+import { formatMarkdown } from './report/format-markdown.js';
+import { pairReportTargets, renderReport, REPORT_FORMATS, reportFlags } from './report/render-report.js';
 import { checkRedundantIndexes } from './rules/redundant-indexes/check-redundant-indexes.js';
 import { verifyLive } from './live.js';
 import { verifySchema } from './verify.js';
@@ -31,7 +31,9 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   try {
     const args = await parseArgs(argv);
     const { config } = await loadConfig(args.config, io.cwd);
-    const format = args.format ?? config.format ?? 'text';
+    // Inside GitHub Actions the default is annotations on the pull request.
+    const targets = pairReportTargets(reportFlags(argv), config.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text'));
+    const format = targets.find((t) => !t.output)?.format;
     const options: VerifyOptions = {
       reference: args.reference ?? config.reference ?? [],
       migrations: args.migrations ?? config.migrations ?? [],
@@ -42,17 +44,24 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       failOn: (args['fail-on'] as VerifyOptions['failOn']) ?? config.failOn ?? 'error',
       cacheDir: config.cacheDir,
       cache: args.cache ?? config.cache ?? true,
+      ignore: config.ignore,
       databaseUrl: args['database-url'] ?? config.databaseUrl,
       keepDatabases: args['keep-databases'],
       live: args.live,
       onNotice: (message) => io.stderr.write(`verify-schema: ${maskSecrets(message)}\n`),
+      baseRef: args['base-ref'] ?? config.baseRef ?? (io.env.GITHUB_ACTIONS === 'true' && io.env.GITHUB_BASE_REF ? `origin/${io.env.GITHUB_BASE_REF}` : undefined),
+      ci: Boolean(io.env.CI && io.env.CI !== 'false'),
+      orderFile: args['order-file'] ?? config.orderFile,
       cwd: io.cwd,
       onProgress: format === 'text' && io.stderr.isTTY ? progressPrinter(io.stderr) : undefined,
     };
     const report = await (args._[0] === 'redundant-indexes' ? checkRedundantIndexes(options) : options.live ? verifyLive(options) : verifySchema(options));
-    const text = format === 'json' ? formatJson(report) : formatText(report, { color: !args.output && colorWanted(io.stdout, io.env) });
-    if (args.output) await writeReport(resolve(io.cwd, args.output), text);
-    else io.stdout.write(text);
+    for (const t of targets) {
+      const text = renderReport(report, t.format, { color: !t.output && colorWanted(io.stdout, io.env) });
+      if (t.output) await writeReport(resolve(io.cwd, t.output), text);
+      else io.stdout.write(text);
+    }
+    if (io.env.GITHUB_STEP_SUMMARY && targets.some((t) => t.format === 'github')) await appendFile(io.env.GITHUB_STEP_SUMMARY, formatMarkdown(report));
     return report.ok ? EXIT_OK : EXIT_DRIFT;
   } catch (error) {
     await runAllCleanups();
@@ -80,8 +89,10 @@ async function parseArgs(argv: string[]) {
     .option('migrations', { type: 'string', array: true, describe: 'Migrations: a Flyway folder (V<version>__<name>.sql) or files applied in the order given' })
     .option('baseline', { type: 'string', array: true, describe: 'Schema that existed before the first migration: files or folders' })
     .option('config', { type: 'string', describe: 'Config file (default: verify-schema.config.json or "verifySchema" in package.json)' })
-    .option('format', { choices: ['text', 'json'] as const, describe: 'Report format (default: text)' })
-    .option('output', { type: 'string', describe: 'Write the report to this file instead of stdout' })
+    .option('format', { choices: REPORT_FORMATS, array: true, describe: 'Report format; repeat with --output for several (default: text, github in GitHub Actions)' })
+    .option('output', { type: 'string', array: true, describe: 'Write the report of the --format just before it to this file instead of stdout' })
+    .option('base-ref', { type: 'string', describe: 'Git revision to check the migration history against (default in GitHub Actions: origin/$GITHUB_BASE_REF)' })
+    .option('order-file', { type: 'string', describe: 'File listing the reference files in execution order (paths relative to it)' })
     .option('strict-column-order', { type: 'boolean', describe: 'Report a different column order as drift' })
     .option('schema', { type: 'string', array: true, describe: 'Schemas to compare (default: every schema the SQL creates)' })
     .option('fail-on', { choices: ['error', 'warning', 'never'] as const, describe: 'Exit 1 on findings of this severity or worse (default: error)' })

@@ -1,4 +1,5 @@
 import type { Severity } from './report/finding.js';
+import type { IgnoreRule } from './report/ignore.js';
 
 /** Everything verifySchema needs; the CLI builds this from flags and the config file. */
 export interface VerifyOptions {
@@ -35,6 +36,14 @@ export interface VerifyOptions {
   live?: string;
   /** One-line notices that are not part of the report (kept databases, clean-up that failed). */
   onNotice?: (message: string) => void;
+  /** Findings to drop: by kind, object glob and/or finding code (see IgnoreRule). */
+  ignore?: IgnoreRule[];
+  /** Git revision the migration history is checked against (edited, deleted, renamed, out-of-order migrations). */
+  baseRef?: string;
+  /** Running in CI: a migration file git does not track is an error instead of a warning. */
+  ci?: boolean;
+  /** File listing the reference files in execution order (one path per line, relative to the order file). */
+  orderFile?: string;
   /** Progress callback (the CLI shows it on a TTY). */
   onProgress?: (event: ProgressEvent) => void;
 }

@@ -18,6 +18,12 @@ import type { VerifyOptions } from './options.js';
 import { parseSqlFile, type ParsedFile } from './parse/parse-sql.js';
 import type { Finding, Report } from './report/finding.js';
 import { summarize } from './report/summarize.js';
+import { annotateLocations } from './locations/annotate-locations.js';
+import { SourceLocator } from './locations/source-locator.js';
+import { listCheckedObjects, markIgnored } from './report/checked-objects.js';
+import { applyIgnoreRules } from './report/ignore.js';
+import { checkMigrationHistory } from './history/check-history.js';
+import { checkReferenceOrder } from './inputs/reference-order.js';
 
 /**
  * The whole check: discover and parse the inputs, apply the reference to one scratch database and
@@ -36,6 +42,12 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
   const referenceNeeds = analyzeInputs(reference);
   const migrationNeeds = analyzeInputs([...baseline, ...migrations]);
   const allNeeds = mergeNeeds(referenceNeeds, migrationNeeds);
+  // File checks need no database: they run while the engine starts.
+  const fileChecks = Promise.all([
+    checkMigrationHistory({ migrations: options.migrations, cwd, baseRef: options.baseRef, ci: options.ci }),
+    checkReferenceOrder({ orderFile: options.orderFile, reference: inputs.reference, cwd }),
+  ]);
+  fileChecks.catch(() => undefined); // awaited below; this only keeps an early engine failure from leaving it unhandled
 
   const engines = engineProvider(options, cwd);
   const knownInfo = engines.knownInfo;
@@ -67,7 +79,10 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
       buildSideCatalog({ ...common, side: 'migrations', files: [...baseline, ...migrations], needs: migrationNeeds, cache: cacheFor('migrations', migrationNeeds), onFile: progress('migrations') }),
     ]);
     options.onProgress?.({ phase: 'introspect' });
-    const findings = applySeverities(collectFindings(ref.catalog, mig.catalog, options), options);
+    const located = annotateLocations(collectFindings(ref.catalog, mig.catalog, options), new SourceLocator(reference, cwd), new SourceLocator([...baseline, ...migrations], cwd));
+    const files = await fileChecks;
+    const { findings: kept, ignored } = applyIgnoreRules([...located, ...files.flatMap((c) => c.findings)], options.ignore);
+    const findings = applySeverities(kept, options);
     const info = await engines.info();
     return {
       version: 1,
@@ -79,8 +94,9 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
         migrations: inputs.migrations.map((m) => displayPath(m.path, cwd)),
       },
       findings,
-      warnings: inputs.warnings,
-      summary: summarize(findings, performance.now() - started),
+      warnings: [...inputs.warnings, ...files.flatMap((c) => c.warnings)],
+      summary: { ...summarize(findings, performance.now() - started), ...(ignored.length ? { ignored: ignored.length } : {}) },
+      checked: markIgnored([...listCheckedObjects(ref.catalog, mig.catalog), ...files.flatMap((c) => c.checked)], ignored),
       cache: { reference: ref.source, migrations: mig.source },
     };
   } finally {

@@ -15,7 +15,11 @@ export type ObjectKind =
   | 'function'
   | 'sequence'
   | 'view'
-  | 'type';
+  | 'type'
+  /** A migration file (history checks: edited, deleted, renamed, out of order, duplicate, misnamed, untracked). */
+  | 'migration'
+  /** A reference file (order check: missing from the order file, or listed but absent). */
+  | 'reference-file';
 
 export interface CatalogObject {
   kind: ObjectKind;

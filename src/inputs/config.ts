@@ -2,6 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { displayPath } from './display-path.js';
+import { REPORT_FORMATS, type ReportFormat } from '../report/render-report.js';
+import { ignoreRules } from '../report/ignore-rules-config.js';
+import type { IgnoreRule } from '../report/ignore.js';
 
 /** The config file's shape (also shipped as schema/verify-schema.config.schema.json for editors). */
 export interface ConfigFile {
@@ -12,11 +15,17 @@ export interface ConfigFile {
   schemas?: string[];
   severity?: Record<string, 'error' | 'warning' | 'info'>;
   failOn?: 'error' | 'warning' | 'never';
-  format?: 'text' | 'json';
+  format?: ReportFormat;
   cacheDir?: string;
   cache?: boolean;
-  /** Server for scratch databases (prefer VERIFY_SCHEMA_DATABASE_URL for URLs with a password). */
+  /** Findings to drop (by kind, object glob, finding code). */
+  ignore?: IgnoreRule[];
+  /** Postgres server for the scratch databases (instead of the embedded engine). */
   databaseUrl?: string;
+  /** Git revision for the migration-history checks. */
+  baseRef?: string;
+  /** Reference execution-order file (relative to the config file). */
+  orderFile?: string;
 }
 
 export interface LoadedConfig {
@@ -58,11 +67,17 @@ const KEYS: Record<keyof ConfigFile, Check> = {
   schemas: stringList,
   severity: severityMap,
   failOn: oneOf('error', 'warning', 'never'),
-  format: oneOf('text', 'json'),
+  format: oneOf(...REPORT_FORMATS),
   cacheDir: string,
   cache: boolean,
+  ignore: ignoreRules,
   databaseUrl: string,
+  baseRef: string,
+  orderFile: string,
 };
+
+/** Every key the validator accepts (kept equal to schema/verify-schema.config.schema.json by a test). */
+export const KNOWN_CONFIG_KEYS = Object.keys(KEYS);
 
 /** Paths in a config file are relative to the file, not to where the command runs. */
 const PATH_KEYS = ['reference', 'migrations', 'baseline'] as const;
@@ -101,6 +116,7 @@ export function validateConfig(raw: unknown, where: string, baseDir: string): Co
     if (config[key]) config[key] = (config[key] as string[]).map((p) => resolve(baseDir, p));
   }
   if (typeof config.cacheDir === 'string') config.cacheDir = resolve(baseDir, config.cacheDir);
+  if (typeof config.orderFile === 'string') config.orderFile = resolve(baseDir, config.orderFile);
   return config as ConfigFile;
 }
 

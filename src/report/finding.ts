@@ -8,7 +8,21 @@ export type Severity = 'error' | 'warning' | 'info';
  * changed  — on both sides, different
  * redundant — an index that another index or constraint already covers
  */
-export type Change = 'missing' | 'extra' | 'changed' | 'renamed' | 'redundant';
+export type Change = 'missing' | 'extra' | 'changed' | 'renamed' | 'redundant' | FileChange;
+
+/**
+ * Findings about files rather than database objects (migration history, reference order):
+ * edited       — an applied migration whose content changed since the base revision
+ * deleted      — an applied migration that is gone
+ * out-of-order — a new migration numbered below the newest one at the base
+ * duplicate    — two migrations share a version
+ * misnamed     — a file in a migrations folder that Flyway would not run
+ * untracked    — a migration file git does not track
+ * unlisted     — a reference file the order file does not list
+ * not-found    — a file the order file lists that does not exist
+ * (a renamed applied migration uses `renamed`)
+ */
+export type FileChange = 'edited' | 'deleted' | 'out-of-order' | 'duplicate' | 'misnamed' | 'untracked' | 'unlisted' | 'not-found';
 
 export interface SourceLocation {
   file: string;
@@ -50,7 +64,17 @@ export interface Report {
   findings: Finding[];
   /** Things the user should know that are not drift: skipped files, checks that did not run. */
   warnings: string[];
-  summary: { total: number; errors: number; warnings: number; byKind: Record<string, number>; durationMs: number };
+  summary: { total: number; errors: number; warnings: number; byKind: Record<string, number>; durationMs: number; ignored?: number };
   /** How each side's catalog was obtained: from the catalog cache, from a checkpoint (replaying only what changed), or from scratch. */
   cache?: { reference: SideSourceInfo; migrations: SideSourceInfo };
+  /** Every object and file that was checked, with or without findings (JUnit has one test case per entry). */
+  checked?: CheckedObject[];
+}
+
+export interface CheckedObject {
+  kind: ObjectKind;
+  object: string;
+  table?: string;
+  /** A finding about it was dropped by an ignore rule. */
+  ignored?: boolean;
 }

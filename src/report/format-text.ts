@@ -67,7 +67,7 @@ function at(side: string, location?: SourceLocation): string {
   return location ? `${side}: ${location.file}:${location.line}` : '';
 }
 
-function unifiedDiff(reference: string, migrations: string, c: Palette): string[] {
+export function unifiedDiff(reference: string, migrations: string, c: Palette): string[] {
   const patch = createTwoFilesPatch('reference', 'migrations', ensureNewline(reference), ensureNewline(migrations), '', '', { context: 3 });
   return patch
     .split('\n')

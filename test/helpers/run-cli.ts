@@ -22,7 +22,8 @@ export async function runCli(args: string[], options: { cwd?: string; env?: Node
     stdout: sink((s) => (stdout += s)),
     stderr: sink((s) => (stderr += s)),
     cwd: options.cwd ?? process.cwd(),
-    env: options.env ?? { ...process.env, NO_COLOR: '1' },
+    // Not GITHUB_ACTIONS: inside Actions the CLI would default to annotations and to history checks against the PR base.
+    env: options.env ?? { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: undefined },
   });
   return { exitCode, stdout, stderr };
 }

@@ -1,0 +1,175 @@
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { displayPath } from '../inputs/display-path.js';
+import { compareVersions, parseFlywayName } from '../inputs/flyway.js';
+import { listSqlFiles } from '../inputs/list-sql-files.js';
+import type { CheckedObject, Finding, FileChange, Severity, SourceLocation } from '../report/finding.js';
+import { flywayChecksum, flywayLines } from './flyway-checksum.js';
+import { git, readBlobs } from './git.js';
+
+/** What a check of files (history, reference order) adds to the report. */
+export interface FileCheckResult {
+  findings: Finding[];
+  warnings: string[];
+  checked: CheckedObject[];
+}
+
+export interface HistoryCheckOptions {
+  /** The migrations paths as given (folders are Flyway locations; files are explicit migrations). */
+  migrations: string[];
+  cwd: string;
+  /** Git revision the pull request started from; without it only the checks that need no base run. */
+  baseRef?: string;
+  /** In CI an untracked migration is an error: it will not be in the build that deploys. */
+  ci?: boolean;
+}
+
+interface MigrationOnDisk {
+  path: string;
+  /** Path relative to the repository root, with `/` (git's spelling); set once git is found. */
+  gitPath?: string;
+  /** Inside a migrations folder (Flyway scans it), rather than named explicitly. */
+  inFolder: boolean;
+  version?: string[];
+}
+
+/**
+ * Checks the migration files as Flyway and a reviewer would: names Flyway runs, unique versions, every file
+ * committed, and — against the base revision — applied migrations unchanged (Flyway checksum), not deleted or
+ * renamed, and new ones numbered above the newest applied one. Never throws: when git or the base revision
+ * is not available, the checks that need them are skipped with a warning.
+ */
+export async function checkMigrationHistory(options: HistoryCheckOptions): Promise<FileCheckResult> {
+  const result: FileCheckResult = { findings: [], warnings: [], checked: [] };
+  const { files, locations } = await listMigrations(options);
+  const show = (path: string) => displayPath(path, options.cwd);
+  for (const f of files) result.checked.push({ kind: 'migration', object: show(f.path) });
+
+  for (const f of files) {
+    if (f.inFolder && !f.version && parseFlywayName(basename(f.path)).type === 'other') {
+      result.findings.push(finding('migration-misnamed', 'misnamed', show(f.path), `${show(f.path)} does not follow Flyway's naming (V<version>__<description>.sql or R__<description>.sql), so Flyway never runs it; rename it`, { name: basename(f.path) }));
+    }
+  }
+  const byVersion = new Map<string, MigrationOnDisk[]>();
+  for (const f of files) if (f.version) byVersion.set(versionKey(f.version), [...(byVersion.get(versionKey(f.version)) ?? []), f]);
+  for (const [version, same] of byVersion) {
+    for (const f of same.slice(1)) {
+      result.findings.push(finding('migration-duplicate-version', 'duplicate', show(f.path), `${show(f.path)} has version ${version}, like ${show(same[0].path)}; Flyway refuses two migrations with one version — give it the next free version`, { version, others: same.filter((o) => o !== f).map((o) => show(o.path)) }));
+    }
+  }
+  if (files.length === 0) return result;
+
+  const skipped = 'migration-history checks';
+  const top = await git(dirname(files[0].path), ['rev-parse', '--show-toplevel']);
+  if (!top.ok) {
+    result.warnings.push(top.missing ? `${skipped} skipped: git is not installed` : `${skipped} skipped: ${show(dirname(files[0].path))} is not inside a git repository`);
+    return result;
+  }
+  const root = await realpath(top.stdout.toString('utf8').trim());
+  for (const f of files) f.gitPath = toGitPath(root, await realpath(f.path));
+  const specs = await Promise.all(locations.map(async (l) => toGitPath(root, await realpath(l))));
+
+  const tracked = await git(root, ['ls-files', '-z', '--', ...specs]);
+  if (tracked.ok) {
+    const names = new Set(tracked.stdout.toString('utf8').split('\0'));
+    for (const f of files) {
+      if (names.has(f.gitPath!)) continue;
+      const severity: Severity = options.ci ? 'error' : 'warning';
+      result.findings.push({ ...finding('migration-untracked', 'untracked', show(f.path), `${show(f.path)} is not tracked by git: it will not be in the commit that deploys; git add it (or delete it)`, {}), severity });
+    }
+  }
+
+  if (!options.baseRef) {
+    result.warnings.push(`${skipped} against a base revision skipped: pass --base-ref REV (e.g. origin/main; in GitHub Actions it defaults to origin/$GITHUB_BASE_REF)`);
+    return result;
+  }
+  const base = options.baseRef;
+  const exists = await git(root, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`]);
+  if (!exists.ok) {
+    result.warnings.push(`${skipped} against ${base} skipped: git does not know that revision; fetch it first (e.g. git fetch origin ${base.replace(/^origin\//, '')})`);
+    return result;
+  }
+  const listed = await git(root, ['ls-tree', '-r', '-z', '--name-only', base, '--', ...specs]);
+  const basePaths = listed.ok ? listed.stdout.toString('utf8').split('\0').filter((p) => p.toLowerCase().endsWith('.sql')) : [];
+  const applied = basePaths
+    .map((p) => ({ gitPath: p, name: parseFlywayName(basename(p)) }))
+    .flatMap((b) => (b.name.type === 'versioned' ? [{ gitPath: b.gitPath, version: b.name.version }] : []));
+  const blobs = await readBlobs(root, base, applied.map((a) => a.gitPath));
+  const showGit = (p: string) => show(join(root, ...p.split('/')));
+  const appliedVersions = new Set(applied.map((a) => versionKey(a.version)));
+
+  for (const a of applied) {
+    const now = byVersion.get(versionKey(a.version))?.[0];
+    const was = showGit(a.gitPath);
+    if (!now) {
+      result.findings.push(finding('migration-deleted', 'deleted', was, `${was} existed at ${base} and is gone: databases that ran it fail Flyway's validation ("applied migration not resolved locally"); restore it`, { baseRef: base, version: a.version.join('.') }));
+      continue;
+    }
+    const current = await readFile(now.path);
+    const old = blobs.get(a.gitPath);
+    const checksum = old ? { base: flywayChecksum(old), current: flywayChecksum(current) } : undefined;
+    if (basename(a.gitPath) !== basename(now.path)) {
+      result.findings.push(finding('migration-renamed', 'renamed', show(now.path), `${show(now.path)} was ${was} at ${base}: Flyway records the description of applied migrations, so databases that ran it fail validation; keep the old name`, { baseRef: base, from: was, to: show(now.path), version: a.version.join('.'), ...(checksum && checksum.base !== checksum.current ? { checksum } : {}) }, { file: show(now.path), line: 1, column: 1, endLine: 1 }));
+    } else if (checksum && checksum.base !== checksum.current) {
+      const line = firstChangedLine(old!, current);
+      result.findings.push(finding('migration-edited', 'edited', show(now.path), `${show(now.path)} changed after it was applied (Flyway checksum ${checksum.base} at ${base}, now ${checksum.current}): databases that ran it fail validation and never get the change; revert it and put the change in a new migration`, { baseRef: base, checksum, firstChangedLine: line }, { file: show(now.path), line, column: 1, endLine: line }));
+    }
+  }
+  const newest = applied.reduce<string[] | undefined>((max, a) => (!max || compareVersions(a.version, max) > 0 ? a.version : max), undefined);
+  for (const f of files) {
+    if (!f.version || !newest || appliedVersions.has(versionKey(f.version)) || compareVersions(f.version, newest) >= 0) continue;
+    result.findings.push(finding('migration-out-of-order', 'out-of-order', show(f.path), `${show(f.path)} is new but its version ${f.version.join('.')} is below ${newest.join('.')}, the newest at ${base}: Flyway will not run it on databases that are already past it; give it a version above ${newest.join('.')}`, { baseRef: base, version: f.version.join('.'), newestAtBase: newest.join('.') }));
+  }
+  return result;
+}
+
+/** The files the pipeline reads, plus every `.sql` in the folders (misnamed ones included). */
+async function listMigrations(options: HistoryCheckOptions): Promise<{ files: MigrationOnDisk[]; locations: string[] }> {
+  const files: MigrationOnDisk[] = [];
+  const locations: string[] = [];
+  for (const given of options.migrations) {
+    const path = resolve(options.cwd, given);
+    const info = await stat(path).catch(() => undefined);
+    if (!info) continue; // resolveInputs reports a missing path
+    locations.push(path);
+    const paths = info.isDirectory() ? await listSqlFiles(path) : [path];
+    for (const p of paths) {
+      const name = parseFlywayName(basename(p));
+      files.push({ path: p, inFolder: info.isDirectory(), version: name.type === 'versioned' ? name.version : undefined });
+    }
+  }
+  return { files, locations };
+}
+
+function finding(code: string, change: FileChange | 'renamed', object: string, message: string, details: Record<string, unknown>, at?: SourceLocation): Finding {
+  return {
+    code,
+    severity: 'error',
+    kind: 'migration',
+    change,
+    object,
+    message,
+    details,
+    migrationLocation: at ?? (change === 'deleted' ? undefined : { file: object, line: 1, column: 1, endLine: 1 }),
+  } as Finding;
+}
+
+/** `1.01` and `1.1.0` are the same Flyway version. */
+function versionKey(version: string[]): string {
+  const parts = version.map((p) => p.replace(/^0+(?=\d)/, ''));
+  while (parts.length > 1 && parts[parts.length - 1] === '0') parts.pop();
+  return parts.join('.');
+}
+
+function toGitPath(root: string, path: string): string {
+  return relative(root, path).split(sep).join('/');
+}
+
+/** 1-based line of the current file where it first differs from the applied one (as Flyway reads lines). */
+function firstChangedLine(old: Buffer, current: Buffer): number {
+  const a = flywayLines(old);
+  const b = flywayLines(current);
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return Math.min(i + 1, b.length);
+}

@@ -1,0 +1,39 @@
+import { execFile } from 'node:child_process';
+
+export type GitResult = { ok: true; stdout: Buffer } | { ok: false; missing: boolean; message: string };
+
+/** Runs git without a shell; never throws (the history checks turn failures into warnings). */
+export function git(cwd: string, args: string[], input?: string): Promise<GitResult> {
+  return new Promise((resolve) => {
+    const child = execFile('git', args, { cwd, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } }, (error, stdout, stderr) => {
+      if (error) {
+        const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+        resolve({ ok: false, missing, message: String(stderr ?? '').trim() || error.message });
+      } else resolve({ ok: true, stdout });
+    });
+    child.stdin?.on('error', () => undefined);
+    if (input !== undefined) child.stdin?.end(input);
+  });
+}
+
+/** `git cat-file --batch`: many blobs in one process. Returns path → content for the specs that exist. */
+export async function readBlobs(cwd: string, rev: string, paths: string[]): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  if (paths.length === 0) return out;
+  const result = await git(cwd, ['cat-file', '--batch'], paths.map((p) => `${rev}:${p}\n`).join(''));
+  if (!result.ok) return out;
+  const buf = result.stdout;
+  let pos = 0;
+  for (const path of paths) {
+    const eol = buf.indexOf(10, pos);
+    if (eol < 0) break;
+    const header = buf.subarray(pos, eol).toString('utf8');
+    pos = eol + 1;
+    const m = /^\S+ (\S+) (\d+)$/.exec(header);
+    if (!m) continue; // "<spec> missing"
+    const size = Number(m[2]);
+    if (m[1] === 'blob') out.set(path, buf.subarray(pos, pos + size));
+    pos += size + 1;
+  }
+  return out;
+}

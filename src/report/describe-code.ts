@@ -1,0 +1,31 @@
+/** One-line descriptions of finding codes, for SARIF rules and Markdown legends. */
+const FILE_CODES: Record<string, string> = {
+  'migration-edited': 'An applied migration was edited (its Flyway checksum changed)',
+  'migration-deleted': 'An applied migration was deleted',
+  'migration-renamed': 'An applied migration was renamed',
+  'migration-out-of-order': 'A new migration is numbered below the newest applied one',
+  'migration-duplicate-version': 'Two migrations share a version',
+  'migration-misnamed': 'A file in a migrations folder does not follow Flyway naming and never runs',
+  'migration-untracked': 'A migration file is not tracked by git',
+  'reference-file-unlisted': 'A reference file is missing from the declared execution order',
+  'reference-file-not-found': 'The declared execution order lists a file that does not exist',
+};
+
+const CHANGES: Record<string, string> = {
+  missing: 'is in the reference but not produced by the migrations',
+  extra: 'is produced by the migrations but not in the reference',
+  changed: 'differs between the reference and the migrations',
+  renamed: 'was renamed',
+  redundant: 'is redundant',
+};
+
+/** `column-missing` → "A column is in the reference but not produced by the migrations". */
+export function describeCode(code: string): string {
+  if (FILE_CODES[code]) return FILE_CODES[code];
+  const m = /^(.*)-([a-z]+)$/.exec(code);
+  if (m && CHANGES[m[2]]) {
+    const kind = m[1].replace(/-/g, ' ');
+    return `${/^[aeiou]/.test(kind) ? 'An' : 'A'} ${kind} ${CHANGES[m[2]]}`;
+  }
+  return code.replace(/-/g, ' ');
+}

@@ -1,0 +1,77 @@
+import type { AttributeValue } from '../catalog/catalog-object.js';
+import { CATALOG_KINDS } from '../catalog/kinds/index.js';
+import { show } from '../diff/diff-catalogs.js';
+import { palette } from './colors.js';
+import type { Finding, Report, SourceLocation } from './finding.js';
+import { unifiedDiff } from './format-text.js';
+
+const MARKS: Record<string, string> = { error: '❌', warning: '⚠️', info: 'ℹ️' };
+
+/**
+ * A pull-request comment (and the GitHub step summary): a verdict line, then one table per object kind with
+ * where each finding comes from, and definitions and diffs folded in <details> so the comment stays short.
+ */
+export function formatMarkdown(report: Report): string {
+  const s = report.summary;
+  const out: string[] = [];
+  const counts = [s.errors && `${s.errors} error${s.errors === 1 ? '' : 's'}`, s.warnings && `${s.warnings} warning${s.warnings === 1 ? '' : 's'}`].filter(Boolean).join(', ');
+  const verdict = s.total === 0 ? '✅ no drift' : report.ok ? `⚠️ ${s.total} finding${s.total === 1 ? '' : 's'} (${counts})` : `❌ drift: ${s.total} finding${s.total === 1 ? '' : 's'} (${counts})`;
+  out.push(`### verify-schema: ${verdict}`, '');
+  const baseline = report.inputs.baseline.length ? `baseline (${report.inputs.baseline.length} files) + ` : '';
+  const ignored = s.ignored ? `, ${s.ignored} ignored by config` : '';
+  out.push(`Reference (${report.inputs.reference.length} files) vs ${baseline}migrations (${report.inputs.migrations.length} files) on ${report.engine.name} ${report.engine.version}${report.checked ? `, ${report.checked.length} objects checked` : ''}${ignored}.`, '');
+  for (const w of report.warnings) out.push(`> [!WARNING]`, `> ${cell(w)}`, '');
+  const byKind = new Map<string, Finding[]>();
+  for (const f of report.findings) byKind.set(f.kind, [...(byKind.get(f.kind) ?? []), f]);
+  for (const [kind, findings] of byKind) {
+    out.push(`#### ${kind} (${findings.length})`, '', '| | Object | Change | Reference | Migrations |', '|---|---|---|---|---|');
+    for (const f of findings) out.push(`| ${MARKS[f.severity] ?? ''} | \`${cell(f.object)}\` | ${cell(f.change)} | ${where(f.location)} | ${where(f.migrationLocation)} |`);
+    out.push('');
+    for (const f of findings) out.push(...detailsBlock(f));
+  }
+  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}
+
+function where(at?: SourceLocation): string {
+  return at ? `\`${cell(at.file)}:${at.line}\`` : '';
+}
+
+/** The finding's message plus what a reviewer needs to judge it: changed values, definitions, diffs. */
+function detailsBlock(f: Finding): string[] {
+  const body: string[] = [html(f.message)];
+  if (f.change === 'changed' && f.kind !== 'migration') {
+    const specs = new Map(CATALOG_KINDS.find((k) => k.kind === f.kind)?.fields.map((x) => [x.name, x] as const) ?? []);
+    for (const [field, value] of Object.entries(f.details)) {
+      const { reference, migrations } = value as { reference: AttributeValue; migrations: AttributeValue };
+      const spec = specs.get(field);
+      if (spec?.multiline && typeof reference === 'string' && typeof migrations === 'string') {
+        body.push('', `${spec.label} (− reference, + migrations):`, '', '```diff', ...unifiedDiff(reference, migrations, palette(false)), '```');
+      } else {
+        body.push('', `- ${spec?.label ?? field}: \`${show(reference)}\` (reference) → \`${show(migrations)}\` (migrations)`);
+      }
+    }
+  } else if (f.change === 'missing' || f.change === 'extra') {
+    const attrs = (f.details.reference ?? f.details.migrations) as Record<string, AttributeValue> | undefined;
+    if (attrs && typeof attrs.definition === 'string') body.push('', '```sql', attrs.definition, '```');
+    else if (attrs) {
+      // No single definition (policies, columns, …): the compared attributes the side that has it gives.
+      const specs = CATALOG_KINDS.find((k) => k.kind === f.kind)?.fields ?? [];
+      for (const spec of specs) {
+        const value = attrs[spec.name];
+        if (value === null || value === undefined || spec.optIn) continue;
+        if (spec.multiline && typeof value === 'string') body.push('', `${spec.label}:`, '', '```sql', value, '```');
+        else body.push('', `- ${spec.label}: \`${show(value)}\``);
+      }
+    }
+  }
+  return ['<details>', `<summary><code>${html(f.object)}</code> — ${html(f.code)}</summary>`, '', ...body, '', '</details>', ''];
+}
+
+/** Table cells: one line, no unescaped pipes. */
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function html(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
