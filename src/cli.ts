@@ -34,6 +34,8 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       baseline: args.baseline ?? config.baseline ?? [],
       strictColumnOrder: args['strict-column-order'] ?? config.strictColumnOrder ?? false,
       schemas: args.schema ?? config.schemas,
+      comments: args.comments ?? config.comments ?? false,
+      privileges: args.privileges ?? config.privileges ?? false,
       severity: config.severity,
       failOn: (args['fail-on'] as VerifyOptions['failOn']) ?? config.failOn ?? 'error',
       cacheDir: config.cacheDir,
@@ -64,6 +66,8 @@ async function parseArgs(argv: string[]) {
     .option('output', { type: 'string', describe: 'Write the report to this file instead of stdout' })
     .option('strict-column-order', { type: 'boolean', describe: 'Report a different column order as drift' })
     .option('schema', { type: 'string', array: true, describe: 'Schemas to compare (default: every schema the SQL creates)' })
+    .option('comments', { type: 'boolean', describe: 'Also compare comments (COMMENT ON …)' })
+    .option('privileges', { type: 'boolean', describe: 'Also compare grants and owners (GRANT/REVOKE, OWNER TO)' })
     .option('fail-on', { choices: ['error', 'warning', 'never'] as const, describe: 'Exit 1 on findings of this severity or worse (default: error)' })
     .option('debug', { type: 'boolean', describe: 'Show stack traces of errors' })
     .strict()

@@ -43,7 +43,7 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
     ]);
     scratches.push(refDb, migDb);
     const excludeSchemas = allNeeds.usesAuth ? [AUTH_SCHEMA] : [];
-    const introspect = { versionNum: engine.info.versionNum, schemas: options.schemas, excludeSchemas };
+    const introspect = { versionNum: engine.info.versionNum, schemas: options.schemas, excludeSchemas, comments: options.comments, privileges: options.privileges };
     const [refCatalog, migCatalog] = await Promise.all([
       (async () => {
         await prepare(refDb, referenceNeeds, allNeeds.usesAuth);
