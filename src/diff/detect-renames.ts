@@ -1,4 +1,4 @@
-import type { CatalogKind, CatalogObject } from '../catalog/catalog-object.js';
+import { quoteIdentIfNeeded, type CatalogKind, type CatalogObject } from '../catalog/catalog-object.js';
 import type { Finding } from '../report/finding.js';
 
 export interface RenamePairs {
@@ -41,7 +41,7 @@ export function renamedFinding(reference: CatalogObject, migrations: CatalogObje
     change: 'renamed',
     object: reference.key,
     ...(reference.table ? { table: reference.table } : {}),
-    message: `${reference.kind} ${reference.key} is named ${migrations.name} by the migrations (same definition, other name)`,
+    message: `${reference.kind} ${reference.key} is named ${quoteIdentIfNeeded(migrations.name)} by the migrations (same definition, other name)`,
     details: { name: { reference: reference.name, migrations: migrations.name } },
   };
 }

@@ -40,6 +40,8 @@ export const functions: CatalogKind = {
       JOIN pg_language l ON l.oid = p.prolang
      WHERE n.nspname = ANY($1) AND p.prokind IN ('f', 'p', 'w')
        AND ${notExtensionMember('p.oid', 'pg_proc')}
+       -- Functions Postgres makes for a type (range constructors) are part of that type.
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'i')
      ORDER BY 1, 2, 4`,
   toObjects: (rows) =>
     rows.map((r) => {

@@ -10,7 +10,8 @@ import { notExtensionMember } from './shared-sql.js';
  * another role gets one `OWNER` entry for that role.
  */
 const OBJECTS = `
-  SELECT 'table' AS on_type, n.nspname AS schema, ARRAY[c.relname::text] AS names, NULL::text AS args, c.relname::text AS table_name,
+  SELECT 'table' AS on_type, n.nspname AS schema, ARRAY[c.relname::text] AS names, NULL::text AS args,
+         CASE WHEN c.relkind <> 'S' THEN c.relname::text END AS table_name,
          c.relowner AS owner, coalesce(c.relacl, acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner)) AS acl,
          CASE c.relkind WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'table' END AS object_type
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

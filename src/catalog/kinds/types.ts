@@ -50,7 +50,7 @@ export const types: CatalogKind = {
         baseType: r.base_type ?? null,
         default: r.default_expr ?? null,
         nullable: r.type === 'd' ? (r.not_null ? 'NOT NULL' : 'NULL') : null,
-        constraints: r.constraints ?? null,
+        constraints: r.constraints?.length ? r.constraints : null,
         attributes: r.attributes ?? null,
       },
     })),

@@ -9,7 +9,7 @@ import { notExtensionMember } from './shared-sql.js';
 export const views: CatalogKind = {
   kind: 'view',
   fields: [
-    { name: 'materialized', label: 'materialized' },
+    { name: 'kind', label: 'kind' },
     { name: 'options', label: 'options' },
     { name: 'definition', label: 'definition', multiline: true },
   ],
@@ -27,7 +27,7 @@ export const views: CatalogKind = {
       table: qualify(r.schema, r.name),
       name: r.name,
       attributes: {
-        materialized: r.materialized,
+        kind: r.materialized ? 'materialized view' : 'view',
         options: r.options ? [...r.options].sort() : null,
         definition: String(r.definition).trim(),
       },
