@@ -1,5 +1,6 @@
 import { quoteIdentIfNeeded, type CatalogKind, type CatalogObject } from '../catalog/catalog-object.js';
 import type { Finding } from '../report/finding.js';
+import { objectFinding } from './object-finding.js';
 
 export interface RenamePairs {
   renamed: Array<{ reference: CatalogObject; migrations: CatalogObject }>;
@@ -34,16 +35,8 @@ function byName(a: CatalogObject, b: CatalogObject): number {
 }
 
 export function renamedFinding(reference: CatalogObject, migrations: CatalogObject): Finding {
-  return {
-    code: `${reference.kind}-renamed`,
-    severity: 'error',
-    kind: reference.kind,
-    change: 'renamed',
-    object: reference.key,
-    ...(reference.table ? { table: reference.table } : {}),
-    message: `${reference.kind} ${reference.key} is named ${quoteIdentIfNeeded(migrations.name)} by the migrations (same definition, other name)`,
-    details: { name: { reference: reference.name, migrations: migrations.name } },
-  };
+  const message = `${reference.kind} ${reference.key} is named ${quoteIdentIfNeeded(migrations.name)} by the migrations (same definition, other name)`;
+  return objectFinding(reference, 'renamed', message, { name: { reference: reference.name, migrations: migrations.name } });
 }
 
 /** `CREATE UNIQUE INDEX items_sku_key ON …` → `CREATE UNIQUE INDEX ON …` (also triggers), as Postgres prints them. */

@@ -2,6 +2,7 @@ import type { AttributeValue, Catalog, CatalogKind, CatalogObject, FieldSpec } f
 import { CATALOG_KINDS } from '../catalog/kinds/index.js';
 import type { Finding } from '../report/finding.js';
 import { pairRenames, renamedFinding } from './detect-renames.js';
+import { objectFinding } from './object-finding.js';
 
 export interface DiffOptions {
   strictColumnOrder?: boolean;
@@ -100,31 +101,13 @@ function presenceFinding(object: CatalogObject, change: 'missing' | 'extra'): Fi
     change === 'missing'
       ? `${object.kind} ${object.key} is in the reference but not produced by the migrations`
       : `${object.kind} ${object.key} is produced by the migrations but not in the reference`;
-  return {
-    code: `${object.kind}-${change}`,
-    severity: 'error',
-    kind: object.kind,
-    change,
-    object: object.key,
-    ...(object.table && object.kind !== 'table' ? { table: object.table } : object.kind === 'table' ? { table: object.key } : {}),
-    message,
-    details: { [change === 'missing' ? 'reference' : 'migrations']: object.attributes },
-  };
+  return objectFinding(object, change, message, { [change === 'missing' ? 'reference' : 'migrations']: object.attributes });
 }
 
 function changedFinding(object: CatalogObject, changed: Record<string, { reference: AttributeValue; migrations: AttributeValue }>, fields: FieldSpec[]): Finding {
   const labels = fields.filter((f) => f.name in changed);
   const parts = labels.map((f) => (f.multiline ? f.label : `${f.label} ${show(changed[f.name].reference)} (reference) vs ${show(changed[f.name].migrations)} (migrations)`));
-  return {
-    code: `${object.kind}-changed`,
-    severity: 'error',
-    kind: object.kind,
-    change: 'changed',
-    object: object.key,
-    ...(object.table ? { table: object.table } : {}),
-    message: `${object.kind} ${object.key} differs: ${parts.join('; ')}`,
-    details: changed,
-  };
+  return objectFinding(object, 'changed', `${object.kind} ${object.key} differs: ${parts.join('; ')}`, changed);
 }
 
 export function show(value: AttributeValue): string {
