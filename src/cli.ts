@@ -40,6 +40,8 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       baseline: args.baseline ?? config.baseline ?? [],
       strictColumnOrder: args['strict-column-order'] ?? config.strictColumnOrder ?? false,
       schemas: args.schema ?? config.schemas,
+      comments: args.comments ?? config.comments ?? false,
+      privileges: args.privileges ?? config.privileges ?? false,
       severity: config.severity,
       failOn: (args['fail-on'] as VerifyOptions['failOn']) ?? config.failOn ?? 'error',
       cacheDir: config.cacheDir,
@@ -95,6 +97,8 @@ async function parseArgs(argv: string[]) {
     .option('order-file', { type: 'string', describe: 'File listing the reference files in execution order (paths relative to it)' })
     .option('strict-column-order', { type: 'boolean', describe: 'Report a different column order as drift' })
     .option('schema', { type: 'string', array: true, describe: 'Schemas to compare (default: every schema the SQL creates)' })
+    .option('comments', { type: 'boolean', describe: 'Also compare comments (COMMENT ON …)' })
+    .option('privileges', { type: 'boolean', describe: 'Also compare grants and owners (GRANT/REVOKE, OWNER TO)' })
     .option('fail-on', { choices: ['error', 'warning', 'never'] as const, describe: 'Exit 1 on findings of this severity or worse (default: error)' })
     .option('cache', { type: 'boolean', describe: 'Reuse cached catalogs and migration checkpoints (--no-cache replays everything)' })
     .option('database-url', { type: 'string', describe: 'Postgres 13+ server for the scratch databases (default: $VERIFY_SCHEMA_DATABASE_URL, else embedded PGlite)' })

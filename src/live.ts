@@ -1,7 +1,7 @@
 import { analyzeInputs } from './apply/input-needs.js';
 import { AUTH_SCHEMA, clusterRoles } from './apply/prelude.js';
 import { buildSideCatalog } from './build-side.js';
-import { introspectCatalog } from './catalog/introspect.js';
+import { introspectCatalog, type IntrospectOptions } from './catalog/introspect.js';
 import { parseConnectionUrl, type ConnectionUrl } from './engine/connection-url.js';
 import type { ScratchDatabase } from './engine/scratch-database.js';
 import { readServerVersion, ServerConnection } from './engine/server-connection.js';
@@ -49,11 +49,11 @@ export async function verifyLive(options: VerifyOptions & { live?: string }): Pr
         roles: clusterRoles(needs),
         usesAuth: needs.usesAuth,
         extensions: [...needs.extensions].sort(),
-        introspect: { schemas, excludeSchemas },
+        introspect: { schemas, excludeSchemas, comments: options.comments, privileges: options.privileges },
         engines,
         onFile: (f, index, total) => options.onProgress?.({ phase: 'apply', side: 'reference', file: f.file.displayPath, index, total }),
       }),
-      readLiveCatalog(live, schemas, excludeSchemas),
+      readLiveCatalog(live, { schemas, excludeSchemas, comments: options.comments, privileges: options.privileges }),
     ]);
     const refCatalog = ref.catalog;
     options.onProgress?.({ phase: 'introspect' });
@@ -73,13 +73,13 @@ export async function verifyLive(options: VerifyOptions & { live?: string }): Pr
 }
 
 /** The live catalog, read in one READ ONLY snapshot; the transaction is rolled back, so even SET leaves nothing. */
-async function readLiveCatalog(url: ConnectionUrl, schemas: string[], excludeSchemas: string[]) {
+async function readLiveCatalog(url: ConnectionUrl, introspect: Omit<IntrospectOptions, 'versionNum'>) {
   const connection = await ServerConnection.open(url, url.url, url.database);
   try {
     const version = await readServerVersion(connection);
     await connection.exec('BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const db: ScratchDatabase = { label: 'live', exec: (sql) => connection.exec(sql), query: (sql, params) => connection.query(sql, params), close: async () => undefined };
-    const catalog = await introspectCatalog(db, { versionNum: version.versionNum, schemas, excludeSchemas });
+    const catalog = await introspectCatalog(db, { ...introspect, versionNum: version.versionNum });
     await connection.exec('ROLLBACK');
     return catalog;
   } finally {

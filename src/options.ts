@@ -13,6 +13,10 @@ export interface VerifyOptions {
   strictColumnOrder?: boolean;
   /** Schemas to compare (default: every schema the SQL creates, except the auth stand-in). */
   schemas?: string[];
+  /** Also compare comments on tables, columns, functions, … (opt-in: many projects keep them only in one place). */
+  comments?: boolean;
+  /** Also compare grants and owners of tables, columns, sequences, functions, schemas and types (opt-in). */
+  privileges?: boolean;
   /** Severity per finding code, e.g. { "index-duplicate": "error" }. */
   severity?: Record<string, Severity>;
   /** Which findings fail the run: errors (default), warnings too, or never. */

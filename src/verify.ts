@@ -52,7 +52,7 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
   const engines = engineProvider(options, cwd);
   const knownInfo = engines.knownInfo;
   const excludeSchemas = allNeeds.usesAuth ? [AUTH_SCHEMA] : [];
-  const introspect = { schemas: options.schemas, excludeSchemas };
+  const introspect = { schemas: options.schemas, excludeSchemas, comments: options.comments, privileges: options.privileges };
   const extensions = [...allNeeds.extensions].sort();
   const cacheDir = options.cacheDir ?? defaultCacheDir(cwd);
   const cacheFor = (side: 'reference' | 'migrations', needs: InputNeeds): SideCache | undefined =>

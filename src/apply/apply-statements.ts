@@ -75,35 +75,63 @@ const WAITING_STATES = new Set(['42P01', '42883', '42704', '3F000', '42703', '42
  * Applies reference files in path order, each statement on its own. Reference files often depend on each
  * other in an order that differs from their path order, so a statement that fails because something it needs
  * does not exist yet is retried once the others have run, until no more progress is made; only then is the
- * first remaining failure reported, with what it was waiting for.
+ * first remaining failure reported, naming the statement and what it waited for. A retried statement runs
+ * with the session settings (SET search_path, SET ROLE, …) its file had made before it.
  */
 export async function applyReference(db: ScratchDatabase, files: ParsedFile[], onFile?: OnFile): Promise<void> {
-  let waiting: Array<{ statement: ParsedStatement; error: unknown }> = [];
+  let waiting: WaitingStatement[] = [];
   for (const [index, file] of files.entries()) {
     onFile?.(file, index, files.length);
+    const session: ParsedStatement[] = [];
     for (const statement of file.statements) {
       const error = await tryStatement(db, statement);
+      if (statement.type === 'VariableSetStmt') session.push(statement);
       if (error === undefined) continue;
       if (!isWaiting(error) || managesTransactions(file)) throw applyError(statement, error, db.label);
-      waiting.push({ statement, error });
+      waiting.push({ statement, error, session: [...session] });
     }
     await resetSession(db);
   }
   while (waiting.length > 0) {
-    const stillWaiting: typeof waiting = [];
+    const stillWaiting: WaitingStatement[] = [];
     for (const item of waiting) {
+      for (const setting of item.session) await db.exec(setting.sql);
       const error = await tryStatement(db, item.statement);
+      if (item.session.length) await resetSession(db);
       if (error === undefined) continue;
       if (!isWaiting(error)) throw applyError(item.statement, error, db.label);
-      stillWaiting.push({ statement: item.statement, error });
+      stillWaiting.push({ ...item, error });
     }
-    await resetSession(db);
-    if (stillWaiting.length === waiting.length) {
-      const first = stillWaiting[0];
-      throw applyError(first.statement, first.error, db.label, 'still failing after every other reference statement ran');
-    }
+    if (stillWaiting.length === waiting.length) throw stuckError(stillWaiting, db.label);
     waiting = stillWaiting;
   }
+}
+
+interface WaitingStatement {
+  statement: ParsedStatement;
+  error: unknown;
+  /** SET statements its file ran before it. */
+  session: ParsedStatement[];
+}
+
+/** The first statement that never ran, what it waited for, and where the others that never ran are. */
+function stuckError(stuck: WaitingStatement[], side: string): SqlApplyError {
+  const waitsFor = (item: WaitingStatement) => (asPostgresError(item.error)?.message ?? '').replace(/ does not exist$/, '');
+  // Report the root cause: a statement waiting for something no other stuck statement mentions (the others
+  // usually wait for it, or for each other).
+  const root = stuck.find((item) => {
+    const name = /"([^"]+)"/.exec(waitsFor(item))?.[1] ?? /^(?:function|procedure) ([^\s(]+)\(/.exec(waitsFor(item))?.[1];
+    return name !== undefined && !stuck.some((other) => other !== item && other.statement.sql.includes(name.split('.').pop()!));
+  });
+  const first = root ?? stuck[0];
+  const others = stuck.filter((item) => item !== first);
+  const waitedFor = waitsFor(first);
+  const statement = first.statement.sql.replace(/\s+/g, ' ');
+  const shown = statement.length > 60 ? `${statement.slice(0, 57)}…` : statement;
+  const rest = others.length
+    ? `; ${others.length} more statement${others.length === 1 ? '' : 's'} never ran: ${others.map((o) => `${o.statement.file.displayPath}:${o.statement.line}`).join(', ')}`
+    : '';
+  return applyError(first.statement, first.error, side, `\`${shown}\` waited for ${waitedFor}, which no other reference statement created; it was retried after every other statement ran${rest}`);
 }
 
 async function tryStatement(db: ScratchDatabase, statement: ParsedStatement): Promise<unknown> {

@@ -19,7 +19,9 @@ export type ObjectKind =
   /** A migration file (history checks: edited, deleted, renamed, out of order, duplicate, misnamed, untracked). */
   | 'migration'
   /** A reference file (order check: missing from the order file, or listed but absent). */
-  | 'reference-file';
+  | 'reference-file'
+  | 'comment'
+  | 'privilege';
 
 export interface CatalogObject {
   kind: ObjectKind;
@@ -53,6 +55,9 @@ export interface IntrospectionContext {
   versionNum: number;
 }
 
+/** Kinds that are only read and compared when asked for (`--comments`, `--privileges`). */
+export type OptInKind = 'comments' | 'privileges';
+
 /** One object kind: its catalog query, how rows become objects, and which fields are compared. */
 export interface CatalogKind {
   kind: ObjectKind;
@@ -60,6 +65,13 @@ export interface CatalogKind {
   /** SQL with one parameter, $1 = text[] of schema names to include. */
   query(context: IntrospectionContext): string;
   toObjects(rows: Record<string, any>[]): CatalogObject[] | Promise<CatalogObject[]>;
+  /** Introspected only when this option is on (costs nothing otherwise). */
+  optIn?: OptInKind;
+  /**
+   * What the object is, without its name, for kinds where a rename is worth one finding (indexes,
+   * constraints, …): a missing and an extra object of the same table with the same signature are one rename.
+   */
+  renameSignature?(object: CatalogObject): string;
 }
 
 export type Catalog = Map<ObjectKind, Map<string, CatalogObject>>;

@@ -9,6 +9,10 @@ export interface IntrospectOptions {
   schemas?: string[];
   /** Schemas never compared (the auth stand-in, …). */
   excludeSchemas?: string[];
+  /** Read comments (`--comments`). */
+  comments?: boolean;
+  /** Read grants and owners (`--privileges`). */
+  privileges?: boolean;
 }
 
 /** System schemas and the schemas of extensions are never compared. */
@@ -38,6 +42,7 @@ export async function introspectCatalog(db: ScratchDatabase, options: Introspect
   const schemaNames = all.filter((s) => !excluded.has(s) && (!wanted || wanted.has(s)));
   const catalog: Catalog = new Map();
   for (const kind of CATALOG_KINDS) {
+    if (kind.optIn && !options[kind.optIn]) continue;
     const sql = kind.query({ versionNum: options.versionNum });
     const rows = await db.query<Record<string, any>>(sql, sql.includes('$1') ? [schemaNames] : []);
     const objects = await kind.toObjects(rows);

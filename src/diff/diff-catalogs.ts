@@ -1,6 +1,8 @@
 import type { AttributeValue, Catalog, CatalogKind, CatalogObject, FieldSpec } from '../catalog/catalog-object.js';
 import { CATALOG_KINDS } from '../catalog/kinds/index.js';
 import type { Finding } from '../report/finding.js';
+import { pairRenames, renamedFinding } from './detect-renames.js';
+import { objectFinding } from './object-finding.js';
 
 export interface DiffOptions {
   strictColumnOrder?: boolean;
@@ -9,40 +11,63 @@ export interface DiffOptions {
 /**
  * Diffs two catalogs kind by kind with one generic rule (as migra does): keys only in the reference are
  * missing, keys only on the migrations side are extra, common keys whose compared fields differ are changed.
- * Children (columns, indexes, policies, …) of a table that is missing or extra as a whole are not repeated.
+ * A missing and an extra object that are the same but for their name are one rename (see pairRenames).
+ * Parts of an object that is missing or extra as a whole are not repeated: columns, indexes, … of a whole
+ * table or view, comments and grants of a whole object, and columns a partition inherits.
  */
 export function diffCatalogs(reference: Catalog, migrations: Catalog, options: DiffOptions = {}): Finding[] {
   const findings: Finding[] = [];
   const wholeTables = new Set<string>();
+  const wholeObjects = new Set<string>();
+  const coveredByWhole = (object: CatalogObject) =>
+    (object.table !== undefined && object.table !== object.key && wholeTables.has(object.table)) ||
+    (object.info?.target !== undefined && wholeObjects.has(targetId(object.info.target as { kind: string; key: string })));
   for (const kind of CATALOG_KINDS) {
     const ref = reference.get(kind.kind) ?? new Map<string, CatalogObject>();
     const mig = migrations.get(kind.kind) ?? new Map<string, CatalogObject>();
     const fields = kind.fields.filter((f) => !f.optIn || (f.optIn === 'strictColumnOrder' && options.strictColumnOrder));
+    const missing: CatalogObject[] = [];
+    const extra: CatalogObject[] = [];
     for (const [key, object] of ref) {
-      if (object.table && object.kind !== 'table' && wholeTables.has(object.table)) continue;
+      if (coveredByWhole(object)) continue;
       const other = mig.get(key);
       if (!other) {
-        if (skipped(kind, object)) continue;
-        if (object.kind === 'table') wholeTables.add(key);
-        findings.push(presenceFinding(object, 'missing'));
+        if (!skipped(kind, object)) missing.push(object);
         continue;
       }
       const changed = compareFields(fields, object, other);
       if (Object.keys(changed).length > 0) findings.push(changedFinding(object, changed, fields));
     }
     for (const [key, object] of mig) {
-      if (ref.has(key) || skipped(kind, object)) continue;
-      if (object.table && object.kind !== 'table' && wholeTables.has(object.table)) continue;
-      if (object.kind === 'table') wholeTables.add(key);
-      findings.push(presenceFinding(object, 'extra'));
+      if (ref.has(key) || skipped(kind, object) || coveredByWhole(object)) continue;
+      extra.push(object);
+    }
+    const pairs = pairRenames(kind, missing, extra);
+    for (const { reference: a, migrations: b } of pairs.renamed) findings.push(renamedFinding(a, b));
+    for (const [change, objects] of [['missing', pairs.missing], ['extra', pairs.extra]] as const) {
+      for (const object of objects) {
+        if (CONTAINERS.has(object.kind)) wholeTables.add(object.key);
+        wholeObjects.add(targetId(object));
+        findings.push(presenceFinding(object, change));
+      }
     }
   }
   return findings;
 }
 
-/** An index that backs a constraint is reported as that constraint, not twice. */
+/** Kinds whose parts carry `table` = their key. */
+const CONTAINERS = new Set(['table', 'view']);
+
+function targetId(o: { kind: string; key: string }): string {
+  return `${o.kind}\u0000${o.key}`;
+}
+
+/**
+ * An index that backs a constraint is reported as that constraint, not twice; a column a partition inherits
+ * is there exactly when its partitioned table's column is, which is reported instead.
+ */
 function skipped(kind: CatalogKind, object: CatalogObject): boolean {
-  return kind.kind === 'index' && Boolean(object.info?.constraint);
+  return (kind.kind === 'index' && Boolean(object.info?.constraint)) || object.info?.inherited === true;
 }
 
 function comparable(object: CatalogObject, field: FieldSpec): AttributeValue {
@@ -76,31 +101,13 @@ function presenceFinding(object: CatalogObject, change: 'missing' | 'extra'): Fi
     change === 'missing'
       ? `${object.kind} ${object.key} is in the reference but not produced by the migrations`
       : `${object.kind} ${object.key} is produced by the migrations but not in the reference`;
-  return {
-    code: `${object.kind}-${change}`,
-    severity: 'error',
-    kind: object.kind,
-    change,
-    object: object.key,
-    ...(object.table && object.kind !== 'table' ? { table: object.table } : object.kind === 'table' ? { table: object.key } : {}),
-    message,
-    details: { [change === 'missing' ? 'reference' : 'migrations']: object.attributes },
-  };
+  return objectFinding(object, change, message, { [change === 'missing' ? 'reference' : 'migrations']: object.attributes });
 }
 
 function changedFinding(object: CatalogObject, changed: Record<string, { reference: AttributeValue; migrations: AttributeValue }>, fields: FieldSpec[]): Finding {
   const labels = fields.filter((f) => f.name in changed);
   const parts = labels.map((f) => (f.multiline ? f.label : `${f.label} ${show(changed[f.name].reference)} (reference) vs ${show(changed[f.name].migrations)} (migrations)`));
-  return {
-    code: `${object.kind}-changed`,
-    severity: 'error',
-    kind: object.kind,
-    change: 'changed',
-    object: object.key,
-    ...(object.table ? { table: object.table } : {}),
-    message: `${object.kind} ${object.key} differs: ${parts.join('; ')}`,
-    details: changed,
-  };
+  return objectFinding(object, 'changed', `${object.kind} ${object.key} differs: ${parts.join('; ')}`, changed);
 }
 
 export function show(value: AttributeValue): string {

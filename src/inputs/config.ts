@@ -13,6 +13,8 @@ export interface ConfigFile {
   baseline?: string[];
   strictColumnOrder?: boolean;
   schemas?: string[];
+  comments?: boolean;
+  privileges?: boolean;
   severity?: Record<string, 'error' | 'warning' | 'info'>;
   failOn?: 'error' | 'warning' | 'never';
   format?: ReportFormat;
@@ -65,6 +67,8 @@ const KEYS: Record<keyof ConfigFile, Check> = {
   baseline: stringList,
   strictColumnOrder: boolean,
   schemas: stringList,
+  comments: boolean,
+  privileges: boolean,
   severity: severityMap,
   failOn: oneOf('error', 'warning', 'never'),
   format: oneOf(...REPORT_FORMATS),

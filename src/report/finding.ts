@@ -6,6 +6,7 @@ export type Severity = 'error' | 'warning' | 'info';
  * missing  — in the reference, not produced by the migrations
  * extra    — produced by the migrations, not in the reference
  * changed  — on both sides, different
+ * renamed  — on both sides with the same definition under another name (indexes, constraints, triggers, policies)
  * redundant — an index that another index or constraint already covers
  */
 export type Change = 'missing' | 'extra' | 'changed' | 'renamed' | 'redundant' | FileChange;

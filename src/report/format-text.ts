@@ -54,8 +54,8 @@ function formatFinding(f: Finding, c: Palette): string[] {
     }
   } else if (f.change === 'missing' || f.change === 'extra') {
     const attrs = (f.details.reference ?? f.details.migrations) as Record<string, AttributeValue> | undefined;
-    const definition = attrs && typeof attrs.definition === 'string' ? attrs.definition : undefined;
-    if (definition) lines.push(`      ${c.dim(definition)}`);
+    const definition = attrs && typeof attrs.definition === 'string' ? attrs.definition : attrs && typeof attrs.text === 'string' ? attrs.text : undefined;
+    if (definition) lines.push(...definition.trim().split('\n').map((l) => `      ${c.dim(l)}`));
   } else {
     lines.push(`      ${f.message}`);
     if (typeof f.details.suggestion === 'string') lines.push(`      ${c.dim(f.details.suggestion)}`);

@@ -15,6 +15,8 @@ export const constraints: CatalogKind = {
     { name: 'type', label: 'constraint type' },
     { name: 'definition', label: 'definition', multiline: true },
   ],
+  // The definition never contains the constraint's own name.
+  renameSignature: (o) => `${o.attributes.type} ${o.attributes.definition}`,
   query: () => `
     SELECT n.nspname AS schema, cl.relname AS table, co.conname AS name, co.contype AS type,
            pg_get_constraintdef(co.oid) AS definition, co.conindid::regclass::text AS index_name,

@@ -1,5 +1,5 @@
 import { qualify, type CatalogKind } from '../catalog-object.js';
-import { normalizeSqlBody } from '../normalize-body.js';
+import { normalizeFunctionBody } from '../normalize-body.js';
 import { notExtensionMember } from './shared-sql.js';
 
 const VOLATILITY: Record<string, string> = { i: 'IMMUTABLE', s: 'STABLE', v: 'VOLATILE' };
@@ -8,7 +8,8 @@ const KINDS: Record<string, string> = { f: 'function', p: 'procedure', a: 'aggre
 
 /**
  * Functions and procedures, identified as `schema.name(argument types)` like Postgres's regprocedure.
- * SQL and PL/pgSQL bodies are compared by token (see normalizeSqlBody); other languages byte for byte.
+ * SQL and PL/pgSQL bodies are compared by parse tree (see normalizeFunctionBody); other languages byte for
+ * byte. The PL/pgSQL parser needs the whole CREATE FUNCTION statement, which Postgres prints for us.
  */
 export const functions: CatalogKind = {
   kind: 'function',
@@ -32,17 +33,20 @@ export const functions: CatalogKind = {
            CASE WHEN p.prokind = 'p' THEN NULL ELSE pg_get_function_result(p.oid) END AS returns,
            l.lanname AS language, p.provolatile AS volatility, p.proisstrict AS strict, p.prosecdef AS security_definer,
            p.proleakproof AS leakproof, p.proparallel AS parallel, p.proconfig AS config,
-           ${ctx.versionNum >= 140000 ? `CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid) ELSE p.prosrc END` : 'p.prosrc'} AS body
+           ${ctx.versionNum >= 140000 ? `CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid) ELSE p.prosrc END` : 'p.prosrc'} AS body,
+           CASE WHEN l.lanname = 'plpgsql' THEN pg_get_functiondef(p.oid) END AS definition
       FROM pg_proc p
       JOIN pg_namespace n ON n.oid = p.pronamespace
       JOIN pg_language l ON l.oid = p.prolang
      WHERE n.nspname = ANY($1) AND p.prokind IN ('f', 'p', 'w')
        AND ${notExtensionMember('p.oid', 'pg_proc')}
+       -- Functions Postgres makes for a type (range constructors) are part of that type.
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'i')
      ORDER BY 1, 2, 4`,
   toObjects: (rows) =>
     rows.map((r) => {
       const body: string = r.body ?? '';
-      const comparableBody = r.language === 'sql' || r.language === 'plpgsql' ? normalizeSqlBody(body) : body;
+      const comparableBody = normalizeFunctionBody(r.language, body, r.definition ?? undefined);
       return {
         kind: 'function',
         key: `${qualify(r.schema, r.name)}(${r.argument_types})`,

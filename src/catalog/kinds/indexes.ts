@@ -1,4 +1,5 @@
 import { qualify, type CatalogKind } from '../catalog-object.js';
+import { withoutDefinitionName } from '../../diff/detect-renames.js';
 import { notExtensionMember } from './shared-sql.js';
 
 /**
@@ -10,6 +11,7 @@ import { notExtensionMember } from './shared-sql.js';
 export const indexes: CatalogKind = {
   kind: 'index',
   fields: [{ name: 'definition', label: 'definition', multiline: true }],
+  renameSignature: (o) => withoutDefinitionName(String(o.attributes.definition)),
   query: (ctx) => `
     SELECT n.nspname AS schema, t.relname AS table, i.relname AS name,
            pg_get_indexdef(i.oid) AS definition, am.amname AS method,

@@ -12,6 +12,7 @@ export const policies: CatalogKind = {
     { name: 'using', label: 'USING expression', multiline: true },
     { name: 'withCheck', label: 'WITH CHECK expression', multiline: true },
   ],
+  renameSignature: (o) => JSON.stringify(o.attributes),
   query: () => `
     SELECT n.nspname AS schema, c.relname AS table, p.polname AS name, p.polcmd AS command, p.polpermissive AS permissive,
            ARRAY(SELECT CASE WHEN r.oid = 0 THEN 'public' ELSE pg_get_userbyid(r.oid)::text END

@@ -1,4 +1,5 @@
 import { qualify, type CatalogKind } from '../catalog-object.js';
+import { withoutDefinitionName } from '../../diff/detect-renames.js';
 import { notExtensionMember } from './shared-sql.js';
 
 const ENABLED: Record<string, string> = { O: 'ENABLED', D: 'DISABLED', R: 'ENABLED REPLICA', A: 'ENABLED ALWAYS' };
@@ -14,6 +15,7 @@ export const triggers: CatalogKind = {
     { name: 'definition', label: 'definition', multiline: true },
     { name: 'enabled', label: 'enabled' },
   ],
+  renameSignature: (o) => `${withoutDefinitionName(String(o.attributes.definition))} ${o.attributes.enabled}`,
   query: (ctx) => `
     SELECT n.nspname AS schema, c.relname AS table, t.tgname AS name, pg_get_triggerdef(t.oid, true) AS definition,
            t.tgenabled AS enabled, p.oid::regprocedure::text AS function
