@@ -63,7 +63,9 @@ describe('CI formats on the guide scenario', () => {
   it('exits 1 and writes every format to its own --output, annotations to stdout', () => {
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(1);
-    expect(report.findings).toHaveLength(5);
+    // 5 drift errors, and the two indexes V006 drops reported as redundant (warnings) on the migrations side.
+    expect(report.findings).toHaveLength(7);
+    expect(report.findings.filter((f) => f.severity === 'warning').map((f) => f.code)).toEqual(['index-covered-by-constraint', 'index-covered-by-constraint']);
   });
 
   it('github: annotates the exact reference and migration lines', () => {
@@ -79,6 +81,11 @@ describe('CI formats on the guide scenario', () => {
     expect(lines.some((l) => l.startsWith('::error file=db/migration/V004__create_integration_connections.sql,line=26,endLine=33,col=1,title=policy-extra'))).toBe(true);
     // Missing objects have no migration line and extra ones no reference line: 6 error annotations for 5 findings.
     expect(lines.filter((l) => l.startsWith('::error'))).toHaveLength(6);
+    // Redundant indexes: a warning on the migration line only (the reference does not have them).
+    expect(lines.filter((l) => l.startsWith('::warning file='))).toEqual([
+      expect.stringMatching(/^::warning file=db\/migration\/V004__create_integration_connections\.sql,line=20,endLine=20,col=1,title=index-covered-by-constraint/),
+      expect.stringMatching(/^::warning file=db\/migration\/V003__create_integration_definitions\.sql,line=22,endLine=22,col=1,title=index-covered-by-constraint/),
+    ]);
     golden('guide-without-v006.github.txt', normalize(result.stdout));
   });
 
@@ -95,8 +102,8 @@ describe('CI formats on the guide scenario', () => {
     const validate = sarifValidator();
     expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
     const run = sarif.runs[0];
-    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(['index-extra', 'policy-extra', 'policy-missing', 'table-changed']);
-    expect(run.results).toHaveLength(5);
+    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(['index-covered-by-constraint', 'index-extra', 'policy-extra', 'policy-missing', 'table-changed']);
+    expect(run.results).toHaveLength(7);
     for (const r of run.results) {
       expect(r.locations).toHaveLength(1);
       expect(run.tool.driver.rules[r.ruleIndex].id).toBe(r.ruleId);

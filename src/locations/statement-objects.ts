@@ -55,6 +55,11 @@ export const STATEMENT_OBJECTS: Record<string, (node: Record<string, any>, ctx: 
   CompositeTypeStmt: (n, ctx) => relationObject('type', n.typevar, ctx),
   CreateEnumStmt: (n, ctx) => [{ kind: 'type', key: qualifiedName(n.typeName, ctx) }],
   AlterEnumStmt: (n, ctx) => [{ kind: 'type', key: qualifiedName(n.typeName, ctx) }],
+  CreateDomainStmt: (n, ctx) => [{ kind: 'type', key: qualifiedName(n.domainname, ctx) }],
+  AlterDomainStmt: (n, ctx) => [{ kind: 'type', key: qualifiedName(n.typeName, ctx) }],
+  CreateRangeStmt: (n, ctx) => [{ kind: 'type', key: qualifiedName(n.typeName, ctx) }],
+  // CREATE MATERIALIZED VIEW … AS parses as CREATE TABLE AS with a materialized-view target.
+  CreateTableAsStmt: (n, ctx) => (n.objtype === 'OBJECT_MATVIEW' ? relationObject('view', n.into?.rel, ctx) : relationObject('table', n.into?.rel, ctx)),
   RenameStmt(n, ctx) {
     if (!n.relation || !n.newname) return [];
     const t = relation(n.relation, ctx);

@@ -17,8 +17,6 @@ const CHANGE_WORDS: Record<string, string> = {
 export function formatText(report: Report, options: { color?: boolean } = {}): string {
   const c = palette(options.color ?? false);
   const out: string[] = [];
-  for (const w of report.warnings) out.push(c.yellow(`warning: ${w}`));
-  if (report.warnings.length) out.push('');
   const groups = new Map<string, Finding[]>();
   for (const f of report.findings) {
     const group = f.table ?? `${f.kind}s`;
@@ -29,6 +27,8 @@ export function formatText(report: Report, options: { color?: boolean } = {}): s
     for (const f of findings) out.push(...formatFinding(f, c));
     out.push('');
   }
+  // Notes that are not drift come last, next to the verdict, so the findings lead the report.
+  for (const w of report.warnings) out.push(c.yellow(`note: ${w}`));
   out.push(summaryLine(report, c));
   return out.join('\n') + '\n';
 }

@@ -1,4 +1,5 @@
 import { qualify, type CatalogKind } from '../catalog-object.js';
+import { normalizeViewDefinition } from '../normalize-view.js';
 import { notExtensionMember } from './shared-sql.js';
 
 /**
@@ -29,7 +30,7 @@ export const views: CatalogKind = {
       attributes: {
         kind: r.materialized ? 'materialized view' : 'view',
         options: r.options ? [...r.options].sort() : null,
-        definition: String(r.definition).trim(),
+        definition: normalizeViewDefinition(String(r.definition)),
       },
     })),
 };
