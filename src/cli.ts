@@ -9,7 +9,7 @@ import type { ProgressEvent, VerifyOptions } from './options.js';
 import { colorWanted } from './report/colors.js';
 import { formatMarkdown } from './report/format-markdown.js';
 import { pairReportTargets, renderReport, REPORT_FORMATS, reportFlags } from './report/render-report.js';
-import { checkRedundantIndexes } from './rules/redundant-indexes/check-redundant-indexes.js';
+import { checkRedundantIndexes, checkRedundantIndexesLive } from './rules/redundant-indexes/check-redundant-indexes.js';
 import { verifyLive } from './live.js';
 import { verifySchema } from './verify.js';
 
@@ -57,7 +57,14 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       cwd: io.cwd,
       onProgress: format === 'text' && io.stderr.isTTY ? progressPrinter(io.stderr) : undefined,
     };
-    const report = await (args._[0] === 'redundant-indexes' ? checkRedundantIndexes(options) : options.live ? verifyLive(options) : verifySchema(options));
+    const redundantOnly = args._[0] === 'redundant-indexes';
+    const report = await (redundantOnly && options.live
+      ? checkRedundantIndexesLive({ ...options, live: options.live })
+      : redundantOnly
+        ? checkRedundantIndexes(options)
+        : options.live
+          ? verifyLive(options)
+          : verifySchema(options));
     for (const t of targets) {
       const text = renderReport(report, t.format, { color: !t.output && colorWanted(io.stdout, io.env) });
       if (t.output) await writeReport(resolve(io.cwd, t.output), text);

@@ -1,6 +1,7 @@
 import { analyzeInputs } from './apply/input-needs.js';
 import { AUTH_SCHEMA, clusterRoles } from './apply/prelude.js';
 import { buildSideCatalog } from './build-side.js';
+import type { Catalog } from './catalog/catalog-object.js';
 import { introspectCatalog, type IntrospectOptions } from './catalog/introspect.js';
 import { parseConnectionUrl, type ConnectionUrl } from './engine/connection-url.js';
 import type { ScratchDatabase } from './engine/scratch-database.js';
@@ -53,7 +54,7 @@ export async function verifyLive(options: VerifyOptions & { live?: string }): Pr
         engines,
         onFile: (f, index, total) => options.onProgress?.({ phase: 'apply', side: 'reference', file: f.file.displayPath, index, total }),
       }),
-      readLiveCatalog(live, { schemas, excludeSchemas, comments: options.comments, privileges: options.privileges }),
+      readLiveDatabase(live, { schemas, excludeSchemas, comments: options.comments, privileges: options.privileges }).then((r) => r.catalog),
     ]);
     const refCatalog = ref.catalog;
     options.onProgress?.({ phase: 'introspect' });
@@ -73,15 +74,24 @@ export async function verifyLive(options: VerifyOptions & { live?: string }): Pr
 }
 
 /** The live catalog, read in one READ ONLY snapshot; the transaction is rolled back, so even SET leaves nothing. */
-async function readLiveCatalog(url: ConnectionUrl, introspect: Omit<IntrospectOptions, 'versionNum'>) {
+/**
+ * Reads a live database's catalog (and, with `extra`, more in the same snapshot, such as index statistics)
+ * inside one READ ONLY transaction that is rolled back, so even SET leaves nothing behind.
+ */
+export async function readLiveDatabase<T = undefined>(
+  url: ConnectionUrl,
+  introspect: Omit<IntrospectOptions, 'versionNum'>,
+  extra?: (db: ScratchDatabase) => Promise<T>,
+): Promise<{ catalog: Catalog; extra?: T; version: string }> {
   const connection = await ServerConnection.open(url, url.url, url.database);
   try {
     const version = await readServerVersion(connection);
     await connection.exec('BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const db: ScratchDatabase = { label: 'live', exec: (sql) => connection.exec(sql), query: (sql, params) => connection.query(sql, params), close: async () => undefined };
     const catalog = await introspectCatalog(db, { ...introspect, versionNum: version.versionNum });
+    const more = extra ? await extra(db) : undefined;
     await connection.exec('ROLLBACK');
-    return catalog;
+    return { catalog, extra: more, version: version.version };
   } finally {
     await connection.end();
   }

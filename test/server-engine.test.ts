@@ -236,4 +236,31 @@ describe.skipIf(!TEST_SERVER_URL)(`--live${TEST_SERVER_URL ? '' : ` (${SERVER_SK
       expectOneLineError(await run(['--reference', reference, '--live', url, '--database-url', TEST_SERVER_URL!]), '--database-url and --live name the same server (127.0.0.1:5432)');
     });
   });
+
+  it('redundant-indexes --live lists what a running database could drop, with size and scans, read only', async () => {
+    const sql = `CREATE TABLE t (a int, b int, UNIQUE (a, b));
+      CREATE INDEX t_a ON t (a);
+      CREATE INDEX t_b ON t (b);
+      CREATE INDEX t_b_again ON t (b);
+      CREATE INDEX t_b_desc ON t (b DESC);
+      INSERT INTO t SELECT g, g FROM generate_series(1, 2000) g;`;
+    await withLiveDatabase(sql, async (url, fingerprint) => {
+      const before = await fingerprint();
+      const result = await run(['redundant-indexes', '--live', url, '--format', 'json']);
+      expect(result.stderr).toBe('');
+      expect(result.exitCode).toBe(0);
+      const report = JSON.parse(result.stdout) as Report;
+      expect(report.findings.map((f) => `${f.code} ${f.object} ${(f.details.sides as string[]).join(',')}`)).toEqual([
+        'index-covered-by-constraint public.t_a live',
+        'index-duplicate public.t_b_again live',
+      ]);
+      for (const f of report.findings) {
+        expect(f.details.sizeBytes).toBeGreaterThan(8192);
+        expect(typeof f.details.scans).toBe('number');
+      }
+      const text = await run(['redundant-indexes', '--live', url]);
+      expect(text.stdout).toMatch(/size \d+ kB, \d+ scans since statistics were reset\n\s+DROP INDEX CONCURRENTLY public\.t_b_again;/);
+      expect(await fingerprint()).toEqual(before);
+    });
+  });
 });

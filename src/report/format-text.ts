@@ -58,6 +58,7 @@ function formatFinding(f: Finding, c: Palette): string[] {
     if (definition) lines.push(...definition.trim().split('\n').map((l) => `      ${c.dim(l)}`));
   } else {
     lines.push(`      ${f.message}`);
+    if (typeof f.details.sizeBytes === 'number') lines.push(`      ${c.dim(`size ${formatBytes(f.details.sizeBytes)}, ${f.details.scans ?? 'unknown'} scans since statistics were reset`)}`);
     if (typeof f.details.suggestion === 'string') lines.push(`      ${c.dim(f.details.suggestion)}`);
   }
   return lines;
@@ -89,4 +90,15 @@ function summaryLine(report: Report, c: Palette): string {
   const counts = [s.errors && `${s.errors} error${s.errors === 1 ? '' : 's'}`, s.warnings && `${s.warnings} warning${s.warnings === 1 ? '' : 's'}`].filter(Boolean).join(', ');
   const verdict = report.ok ? c.yellow(`! ${s.total} finding${s.total === 1 ? '' : 's'} (${counts})`) : c.red(`✗ drift: ${s.total} finding${s.total === 1 ? '' : 's'} (${counts})`);
   return `${verdict}: ${sides} — ${engine}, ${time}`;
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
