@@ -30,6 +30,8 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   const debug = argv.includes('--debug');
   try {
     const args = await parseArgs(argv);
+    // yargs has printed the help or the version (it does not exit the process itself here): nothing to verify.
+    if (args.help || args.version) return EXIT_OK;
     const { config } = await loadConfig(args.config, io.cwd);
     // Inside GitHub Actions the default is annotations on the pull request.
     const targets = pairReportTargets(reportFlags(argv), config.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text'));
@@ -118,9 +120,18 @@ async function parseArgs(argv: string[]) {
     .epilogue('Exit codes: 0 no drift, 1 drift found, 2 could not verify.')
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new InputError(`${message}; see verify-schema --help`);
+      throw error ?? new InputError(`${withoutCamelCaseEchoes(message)}; see verify-schema --help`);
     })
     .parseAsync();
+}
+
+/** yargs names an unknown --some-flag twice (some-flag, someFlag); once is enough. */
+function withoutCamelCaseEchoes(message: string): string {
+  const match = /^(Unknown arguments?): (.*)$/.exec(message);
+  if (!match) return message;
+  const names = match[2].split(', ');
+  const kept = names.filter((n) => !/[A-Z]/.test(n) || !names.includes(n.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`)));
+  return `${kept.length === 1 ? 'Unknown argument' : 'Unknown arguments'}: ${kept.join(', ')}`;
 }
 
 function describeError(error: unknown, debug: boolean): string {

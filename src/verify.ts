@@ -94,7 +94,7 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
         migrations: inputs.migrations.map((m) => displayPath(m.path, cwd)),
       },
       findings,
-      warnings: [...inputs.warnings, ...files.flatMap((c) => c.warnings)],
+      warnings: [...inputs.warnings, ...files.flatMap((c) => c.warnings), ...absentSchemas(options.schemas, ref.catalog, mig.catalog)],
       summary: { ...summarize(findings, performance.now() - started), ...(ignored.length ? { ignored: ignored.length } : {}) },
       checked: markIgnored([...listCheckedObjects(ref.catalog, mig.catalog), ...files.flatMap((c) => c.checked)], ignored),
       cache: { reference: ref.source, migrations: mig.source },
@@ -102,6 +102,13 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
   } finally {
     await engines.close();
   }
+}
+
+/** A schema asked for by --schema that neither side has: most likely a typo that would make the check compare nothing. */
+function absentSchemas(wanted: string[] | undefined, ...catalogs: Catalog[]): string[] {
+  return (wanted ?? [])
+    .filter((schema) => !catalogs.some((c) => c.get('schema')?.has(schema)))
+    .map((schema) => `schema ${schema} (from --schema or "schemas") exists on neither side, so nothing in it was compared; check the name`);
 }
 
 /** Every source of findings, in report order: catalog drift first, then rules. */

@@ -48,6 +48,10 @@ describe('bad input: one clear line, exit 2', () => {
     await expectOneLineError([], dir, 'verify-schema.config.json: unknown key "refrence"');
     const bad = project({ 'verify-schema.config.json': JSON.stringify({ reference: ['r'], migrations: ['m'], failOn: 'sometimes' }) });
     await expectOneLineError([], bad, 'verify-schema.config.json: failOn must be one of "error", "warning", "never", not "sometimes"');
+    const typo = project({ 'verify-schema.config.json': JSON.stringify({ reference: ['r'], migrations: ['m'], severity: { 'column-chnged': 'warning' } }) });
+    await expectOneLineError([], typo, 'verify-schema.config.json: severity.column-chnged: unknown finding code');
+    const ignoreTypo = project({ 'verify-schema.config.json': JSON.stringify({ reference: ['r'], migrations: ['m'], ignore: [{ code: 'column-extr' }] }) });
+    await expectOneLineError([], ignoreTypo, 'ignore[0].code "column-extr" matches no finding code');
     const broken = project({ 'verify-schema.config.json': '{ "reference": ' });
     await expectOneLineError([], broken, /verify-schema\.config\.json: invalid JSON/);
   });
@@ -94,6 +98,23 @@ describe('config and outputs', () => {
     expect(plain.stdout).toContain('public.t\n  ✗ column x extra (produced by the migrations, not in the reference) [column-extra]');
     const colored = await runCli(['--reference', 'ref', '--migrations', 'mig'], { cwd: dir, env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '1' } });
     expect(colored.stdout).toContain('\u001b[31m✗\u001b[39m');
+  });
+});
+
+describe('help, version and scope', () => {
+  it('--help and --version print and exit 0 without verifying anything', async () => {
+    const dir = project({ 'ref/t.sql': 'CREATE TABLE t (id int);', 'mig/V1__t.sql': 'CREATE TABLE t (id bigint);' });
+    for (const flag of ['--help', '--version']) {
+      const { stdout } = await promisify(execFile)('node', [join(ROOT, 'bin', 'verify-schema.js'), flag, '--reference', 'ref', '--migrations', 'mig'], { cwd: dir });
+      expect(stdout).not.toMatch(/drift/);
+      expect(stdout).toMatch(flag === '--help' ? /Exit codes: 0 no drift, 1 drift found, 2 could not verify\./ : /^\d+\.\d+\.\d+\n$/);
+    }
+  });
+
+  it('a --schema that exists on neither side is a note, not a silent pass over nothing', async () => {
+    const dir = project({ 'ref/t.sql': 'CREATE TABLE t (id int);', 'mig/V1__t.sql': 'CREATE TABLE t (id int);' });
+    const result = await runCli(['--reference', 'ref', '--migrations', 'mig', '--schema', 'pubilc', '--format', 'json'], { cwd: dir });
+    expect(JSON.parse(result.stdout).warnings).toContain('schema pubilc (from --schema or "schemas") exists on neither side, so nothing in it was compared; check the name');
   });
 });
 

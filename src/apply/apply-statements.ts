@@ -66,10 +66,11 @@ export async function applyMigrations(db: ScratchDatabase, files: ParsedFile[], 
 
 /**
  * SQLSTATEs that mean "something this statement needs does not exist yet": undefined table, function,
- * object, schema, column (of a table created later and altered since). Such a reference statement is
+ * object, schema, column (of a table created later and altered since), or the unique constraint a foreign key
+ * references (added by a later ALTER TABLE). Such a reference statement is
  * retried after the others.
  */
-const WAITING_STATES = new Set(['42P01', '42883', '42704', '3F000', '42703', '42P02']);
+const WAITING_STATES = new Set(['42P01', '42883', '42704', '3F000', '42703', '42P02', '42830']);
 
 /**
  * Applies reference files in path order, each statement on its own. Reference files often depend on each

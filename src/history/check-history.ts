@@ -47,7 +47,8 @@ export async function checkMigrationHistory(options: HistoryCheckOptions): Promi
 
   for (const f of files) {
     if (f.inFolder && !f.version && parseFlywayName(basename(f.path)).type === 'other') {
-      result.findings.push(finding('migration-misnamed', 'misnamed', show(f.path), `${show(f.path)} does not follow Flyway's naming (V<version>__<description>.sql or R__<description>.sql), so Flyway never runs it; rename it`, { name: basename(f.path) }));
+      // A warning, as the file is simply not applied (issue: "a warning, not silently applied").
+      result.findings.push({ ...finding('migration-misnamed', 'misnamed', show(f.path), `${show(f.path)} does not follow Flyway's naming (V<version>__<description>.sql or R__<description>.sql), so it is not applied and Flyway never runs it; rename it`, { name: basename(f.path) }), severity: 'warning' });
     }
   }
   const byVersion = new Map<string, MigrationOnDisk[]>();

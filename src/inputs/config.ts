@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import { knownFindingCodes } from '../report/finding-codes.js';
 import { displayPath } from './display-path.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/render-report.js';
 import { ignoreRules } from '../report/ignore-rules-config.js';
@@ -57,7 +58,11 @@ const string: Check = (v, path) => {
 };
 const severityMap: Check = (v, path) => {
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw new InputError(`${path} must be an object of finding code → "error" | "warning" | "info"`);
-  for (const [code, s] of Object.entries(v)) oneOf('error', 'warning', 'info')(s, `${path}.${code}`);
+  const known = knownFindingCodes();
+  for (const [code, s] of Object.entries(v)) {
+    if (!known.includes(code)) throw new InputError(`${path}.${code}: unknown finding code; codes look like "column-changed", "index-extra", "index-duplicate" (see the README's JSON report section)`);
+    oneOf('error', 'warning', 'info')(s, `${path}.${code}`);
+  }
   return v;
 };
 

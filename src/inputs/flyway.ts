@@ -46,7 +46,7 @@ export interface MigrationFile {
 export interface OrderedMigrations {
   files: MigrationFile[];
   /** Files found in the folder that are not applied, with why (shown as warnings). */
-  skipped: Array<{ path: string; reason: string }>;
+  skipped: Array<{ path: string; reason: string; undo?: boolean }>;
 }
 
 /**
@@ -64,7 +64,7 @@ export function orderFlywayFolder(folder: string, paths: string[], cwd = process
     } else if (name.type === 'repeatable') {
       repeatable.push({ path, description: name.description, repeatable: true });
     } else if (name.type === 'undo') {
-      skipped.push({ path, reason: 'undo migration (U…__), not applied' });
+      skipped.push({ path, reason: 'undo migration (U…__), not applied', undo: true });
     } else {
       skipped.push({ path, reason: 'name does not follow V<version>__<description>.sql or R__<description>.sql; not applied' });
     }

@@ -32,7 +32,8 @@ export async function resolveInputs(paths: InputPaths, cwd = process.cwd()): Pro
     const resolved = await resolveInputPath(p, 'migrations', cwd);
     if (resolved.isDirectory) {
       const ordered = orderFlywayFolder(resolved.path, await listSqlFiles(resolved.path), cwd);
-      for (const s of ordered.skipped) warnings.push(`${displayPath(s.path, cwd)}: ${s.reason}`);
+      // Misnamed files are a `migration-misnamed` finding (warning) of the history checks; undo files only a note.
+      for (const s of ordered.skipped) if (s.undo) warnings.push(`${displayPath(s.path, cwd)}: ${s.reason}`);
       if (ordered.files.length === 0) throw new InputError(`migrations folder ${displayPath(resolved.path, cwd)} has no V<version>__<description>.sql files; check the path`);
       migrations.push(...ordered.files);
     } else {

@@ -5,13 +5,12 @@ import type { AttributeValue } from '../catalog/catalog-object.js';
 import { palette, type Palette } from './colors.js';
 import type { Finding, Report, SourceLocation } from './finding.js';
 
-const CHANGE_WORDS: Record<string, string> = {
-  missing: 'missing (in the reference, not produced by the migrations)',
-  extra: 'extra (produced by the migrations, not in the reference)',
-  changed: 'changed',
-  renamed: 'renamed',
-  redundant: 'redundant',
-};
+/** How a change reads; `other` names the side compared with the reference (the migrations, or a live database). */
+function changeWords(change: string, other: string): string {
+  if (change === 'missing') return `missing (in the reference, not ${other === 'migrations' ? 'produced by the migrations' : `in the ${other}`})`;
+  if (change === 'extra') return `extra (${other === 'migrations' ? 'produced by the migrations' : `in the ${other}`}, not in the reference)`;
+  return change;
+}
 
 /** Human report: findings grouped by table, before/after per attribute, unified diffs of definitions. */
 export function formatText(report: Report, options: { color?: boolean } = {}): string {
@@ -24,7 +23,7 @@ export function formatText(report: Report, options: { color?: boolean } = {}): s
   }
   for (const [group, findings] of groups) {
     out.push(c.bold(group));
-    for (const f of findings) out.push(...formatFinding(f, c));
+    for (const f of findings) out.push(...formatFinding(f, c, report.inputs.live ? 'live database' : 'migrations'));
     out.push('');
   }
   // Notes that are not drift come last, next to the verdict, so the findings lead the report.
@@ -33,10 +32,10 @@ export function formatText(report: Report, options: { color?: boolean } = {}): s
   return out.join('\n') + '\n';
 }
 
-function formatFinding(f: Finding, c: Palette): string[] {
+function formatFinding(f: Finding, c: Palette, other: string): string[] {
   const mark = f.severity === 'error' ? c.red('✗') : f.severity === 'warning' ? c.yellow('!') : c.dim('i');
   const name = f.table && f.object.startsWith(`${f.table}.`) ? f.object.slice(f.table.length + 1) : f.object;
-  const lines = [`  ${mark} ${f.kind} ${c.bold(name)} ${CHANGE_WORDS[f.change] ?? f.change} ${c.dim(`[${f.code}]`)}`];
+  const lines = [`  ${mark} ${f.kind} ${c.bold(name)} ${changeWords(f.change, other)} ${c.dim(`[${f.code}]`)}`];
   const where = [at('reference', f.location), at('migrations', f.migrationLocation)].filter(Boolean).join(', ');
   if (where) lines.push(`      ${c.dim(where)}`);
   if (f.change === 'changed') {
@@ -72,8 +71,8 @@ export function unifiedDiff(reference: string, migrations: string, c: Palette): 
   const patch = createTwoFilesPatch('reference', 'migrations', ensureNewline(reference), ensureNewline(migrations), '', '', { context: 3 });
   return patch
     .split('\n')
-    .slice(2)
-    .filter((l) => l !== '' && !l.startsWith('\\'))
+    // Keep the ---/+++ header lines (which side is which); drop the Index/=== lines and "no newline" notes.
+    .filter((l) => l !== '' && !l.startsWith('\\') && !l.startsWith('Index:') && !/^=+$/.test(l))
     .map((l) => (l.startsWith('+') && !l.startsWith('+++') ? c.red(l) : l.startsWith('-') && !l.startsWith('---') ? c.green(l) : l));
 }
 
@@ -83,7 +82,8 @@ function ensureNewline(s: string): string {
 
 function summaryLine(report: Report, c: Palette): string {
   const s = report.summary;
-  const sides = `reference (${report.inputs.reference.length} files) vs ${report.inputs.live ? `live database ${report.inputs.live}` : `${report.inputs.baseline.length ? `baseline (${report.inputs.baseline.length}) + ` : ''}migrations (${report.inputs.migrations.length} files)`}`;
+  const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
+  const sides = `reference (${files(report.inputs.reference.length)}) vs ${report.inputs.live ? `live database ${report.inputs.live}` : `${report.inputs.baseline.length ? `baseline (${files(report.inputs.baseline.length)}) + ` : ''}migrations (${files(report.inputs.migrations.length)})`}`;
   const engine = `${report.engine.name} ${report.engine.version}`;
   const time = `${(s.durationMs / 1000).toFixed(1)}s`;
   if (s.total === 0) return c.green(`✓ no drift: ${sides} — ${engine}, ${time}`);

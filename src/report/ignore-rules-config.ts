@@ -1,5 +1,6 @@
 import type { ObjectKind } from '../catalog/catalog-object.js';
 import { InputError } from '../errors.js';
+import { knownFindingCodes } from './finding-codes.js';
 import { globMatch, IGNORE_RULE_FIELDS, type IgnoreRule } from './ignore.js';
 
 /**
@@ -25,6 +26,9 @@ export function ignoreRules(value: unknown, path: string): IgnoreRule[] {
     if (r.kind === undefined && r.object === undefined && r.code === undefined) throw new InputError(`${at} must give "kind", "object" and/or "code" (a rule without them would ignore everything)`);
     if (r.kind !== undefined && !Object.keys(KINDS).some((k) => globMatch(r.kind!, k))) {
       throw new InputError(`${at}.kind "${r.kind}" matches no object kind; kinds: ${Object.keys(KINDS).join(', ')}`);
+    }
+    if (r.code !== undefined && !knownFindingCodes().some((c) => globMatch(r.code!, c))) {
+      throw new InputError(`${at}.code "${r.code}" matches no finding code; codes look like "column-changed", "index-extra", "index-*"`);
     }
     return r;
   });

@@ -1,0 +1,24 @@
+import { REDUNDANT_INDEX_CODES } from '../rules/redundant-indexes/registry.js';
+import { CATALOG_KINDS } from '../catalog/kinds/index.js';
+
+/** Codes of the migration-history checks (src/history) and the reference order check (src/inputs/reference-order.ts). */
+const FILE_CHECK_CODES = [
+  'migration-edited',
+  'migration-deleted',
+  'migration-renamed',
+  'migration-out-of-order',
+  'migration-duplicate-version',
+  'migration-misnamed',
+  'migration-untracked',
+  'reference-file-unlisted',
+  'reference-file-not-found',
+];
+
+/**
+ * Every finding code the tool can report, so the config can refuse a misspelt one in `severity` or `ignore`
+ * (a typo there would otherwise silently do nothing).
+ */
+export function knownFindingCodes(): string[] {
+  const drift = CATALOG_KINDS.flatMap((k) => ['missing', 'extra', 'changed', 'renamed'].map((change) => `${k.kind}-${change}`));
+  return [...drift, ...REDUNDANT_INDEX_CODES, ...FILE_CHECK_CODES];
+}
