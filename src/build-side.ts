@@ -60,7 +60,7 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
   let db = start ? await openCheckpoint(request, start) : undefined;
   if (!db) {
     start = undefined;
-    db = await engine.createScratch({ label: request.side, extensions: request.extensions });
+    db = await engine.createScratch({ label: request.side, extensions: request.extensions, statements: countStatements(request.files) });
   }
   try {
     const first = start ? start.index + 1 : 0;
@@ -110,6 +110,10 @@ async function openCheckpoint(request: SideRequest, start: { path: string; finge
   await db?.close();
   await request.cache!.checkpoints.discard(start.path);
   return undefined;
+}
+
+function countStatements(files: ParsedFile[]): number {
+  return files.reduce((n, f) => n + f.statements.length, 0);
 }
 
 async function saveCheckpoint(request: SideRequest, key: string, db: ScratchDatabase): Promise<void> {

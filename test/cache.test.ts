@@ -90,6 +90,21 @@ describe('checkpoint and catalog cache', () => {
     expect(findingsOf(again)).toEqual(findingsOf(first));
   });
 
+  it('large sides run in memory and keep their checkpoints as tarballs, with the same results', async () => {
+    // 130 tables × 2 statements per side: above the size where the engine loads the data directory into memory.
+    writeProject(project, 130);
+    const cold = await run(true);
+    expect(cold.findings).toEqual([]);
+    expect(cold.cache?.migrations).toEqual({ from: 'scratch', replayed: 130 });
+    writeFileSync(join(project, 'mig', 'V131__extra.sql'), 'ALTER TABLE t100 ALTER COLUMN name DROP NOT NULL;\n');
+    const added = await run(true);
+    expect(added.cache?.migrations).toEqual({ from: 'checkpoint', replayed: 1, of: 131 });
+    expect(findingsOf(added)).toEqual(['column-changed public.t100.name {"nullable":{"reference":"NOT NULL","migrations":"NULL"}}']);
+    expect(findingsOf(added)).toEqual(findingsOf(await run(false)));
+    const saved = readdirSync(join(cacheDir, 'checkpoints')).filter((n) => !n.startsWith('.'));
+    expect(saved.some((n) => existsSync(join(cacheDir, 'checkpoints', n, 'datadir.tar')))).toBe(true);
+  });
+
   it('--no-cache reads and writes nothing', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'vs-nocache-'));
     for (const name of readdirSync(cacheDir).filter((n) => n.endsWith('-datadir'))) cpSync(join(cacheDir, name), join(empty, name), { recursive: true });

@@ -78,7 +78,7 @@ describe('migration history against a base revision', () => {
       'migration-deleted db/migration/V3__step_3.sql',
       'migration-duplicate-version db/migration/V6__next.sql',
       'migration-edited db/migration/V2__step_2.sql',
-      'migration-misnamed db/migration/V7_single_underscore.sql',
+      'migration-misnamed db/migration/V7_single_underscore.sql (warning)',
       'migration-out-of-order db/migration/V4_5__late.sql',
       'migration-renamed db/migration/V4__fourth_step.sql',
       'migration-untracked db/migration/V06__also_next.sql (warning)',
@@ -113,7 +113,7 @@ describe('migration history against a base revision', () => {
     const result = await checkMigrationHistory({ migrations: ['db/migration'], cwd: repo });
     expect(codes(result.findings)).toEqual([
       'migration-duplicate-version db/migration/V6__next.sql',
-      'migration-misnamed db/migration/V7_single_underscore.sql',
+      'migration-misnamed db/migration/V7_single_underscore.sql (warning)',
       'migration-untracked db/migration/V06__also_next.sql (warning)',
       'migration-untracked db/migration/V7_single_underscore.sql (warning)',
     ]);

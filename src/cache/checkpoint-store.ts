@@ -6,6 +6,13 @@ import { evictOldest } from './catalog-cache.js';
 const MAX_CHECKPOINTS = 6;
 const MARKER = '.verify-schema-checkpoint';
 
+/** A checkpoint of an in-memory database is one uncompressed tarball of its data directory, by this name. */
+export const CHECKPOINT_TARBALL = 'datadir.tar';
+
+async function exists(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined)) !== undefined;
+}
+
 /**
  * Saved database states of migration-history prefixes (on PGlite, copies of the data directory). A pull
  * request usually adds one migration: the next run starts from the state after the unchanged prefix and
@@ -22,8 +29,10 @@ export class CheckpointStore {
     for (let i = keys.length - 1; i >= 0; i--) {
       const path = join(this.dir, keys[i]);
       const [key, fingerprint] = ((await readFile(join(path, MARKER), 'utf8').catch(() => '')) || '').split('\n');
-      // A data directory without its control file cannot be the one that was saved: skip it without a start.
-      if (key === keys[i] && fingerprint && (await stat(join(path, 'global', 'pg_control')).catch(() => undefined))) {
+      // A checkpoint without its data (a directory's control file, or the tarball) cannot be the one that was
+      // saved: skip it without starting anything.
+      const hasData = (await exists(join(path, 'global', 'pg_control'))) || (await exists(join(path, CHECKPOINT_TARBALL)));
+      if (key === keys[i] && fingerprint && hasData) {
         const now = new Date();
         await utimes(path, now, now).catch(() => undefined);
         return { index: i, path, fingerprint };

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EngineError } from '../errors.js';
+import { CHECKPOINT_TARBALL } from '../cache/checkpoint-store.js';
 import { registerCleanup } from './cleanup.js';
 import type { PgliteWorkerData, WorkerRequestBody, WorkerResponse } from './pglite-worker.js';
 import type { Engine, EngineInfo, ScratchDatabase, ScratchRequest } from './scratch-database.js';
@@ -27,6 +28,7 @@ export class PgliteEngine implements Engine {
   private constructor(
     readonly info: EngineInfo,
     private readonly templateDir: string,
+    private readonly templateTarball: string,
     private readonly shared: Pick<PGliteOptions, 'pgliteWasmModule' | 'initdbWasmModule' | 'fsBundle'>,
   ) {}
 
@@ -40,8 +42,8 @@ export class PgliteEngine implements Engine {
       readFile(join(dist, 'pglite.data')),
     ]);
     const shared = { pgliteWasmModule, initdbWasmModule, fsBundle: new Blob([fsBundleBytes]) };
-    const templateDir = await ensureTemplate(options.cacheDir, version, shared);
-    return new PgliteEngine(PgliteEngine.staticInfo(), templateDir, shared);
+    const template = await ensureTemplate(options.cacheDir, version, shared);
+    return new PgliteEngine(PgliteEngine.staticInfo(), template.dir, template.tarball, shared);
   }
 
   /** PGlite's identity is fixed by the installed package, so it is known without starting anything. */
@@ -49,7 +51,23 @@ export class PgliteEngine implements Engine {
     return { name: 'pglite', version: `${POSTGRES_VERSION} (PGlite ${pgliteVersion()})`, versionNum: POSTGRES_VERSION_NUM };
   }
 
+  /**
+   * Two storages, chosen by the size of the input. Small inputs: a copy of the data directory opened in place,
+   * which starts fastest. Large inputs: the data directory loaded into memory from a tarball, which starts a
+   * few hundred milliseconds later but runs DDL several times faster (no file system calls per page).
+   * A checkpoint keeps the storage it was saved from.
+   */
   async createScratch(request: ScratchRequest): Promise<ScratchDatabase> {
+    const checkpointTarball = request.fromCheckpoint ? join(request.fromCheckpoint, CHECKPOINT_TARBALL) : undefined;
+    const inMemory = checkpointTarball ? await exists(checkpointTarball) : (request.statements ?? 0) >= IN_MEMORY_FROM_STATEMENTS;
+    if (inMemory) {
+      try {
+        const tarball = new Blob([await readFile(checkpointTarball && request.fromCheckpoint ? checkpointTarball : this.templateTarball)]);
+        return await PgliteWorkerScratch.start(request.label, { tarball, extensions: request.extensions, shared: this.shared }, undefined, async () => undefined);
+      } catch (error) {
+        throw new EngineError(`could not start the embedded Postgres (PGlite): ${(error as Error).message}; delete the cache folder ${dirname(this.templateDir)} and try again`, { cause: error });
+      }
+    }
     const dir = await mkdtemp(join(scratchRoot(), 'verify-schema-'));
     const unregister = registerCleanup(() => rm(dir, { recursive: true, force: true }));
     const release = async () => {
@@ -91,7 +109,8 @@ class PgliteWorkerScratch implements ScratchDatabase {
   private constructor(
     readonly label: string,
     private readonly worker: Worker,
-    private readonly dataDir: string,
+    /** The data directory on disk, or undefined when it lives in the worker's memory. */
+    private readonly dataDir: string | undefined,
     private readonly release: () => Promise<void>,
   ) {
     worker.on('message', (message: WorkerResponse) => {
@@ -108,7 +127,7 @@ class PgliteWorkerScratch implements ScratchDatabase {
     });
   }
 
-  static start(label: string, data: PgliteWorkerData, dataDir: string, release: () => Promise<void>): Promise<PgliteWorkerScratch> {
+  static start(label: string, data: PgliteWorkerData, dataDir: string | undefined, release: () => Promise<void>): Promise<PgliteWorkerScratch> {
     return new Promise((resolve, reject) => {
       const worker = new Worker(WORKER_URL, { workerData: data });
       const onFirst = (message: WorkerResponse) => {
@@ -154,7 +173,13 @@ class PgliteWorkerScratch implements ScratchDatabase {
    */
   async saveCheckpoint(destination: string): Promise<void> {
     await this.exec('CHECKPOINT');
-    await cp(this.dataDir, destination, { recursive: true });
+    if (this.dataDir) {
+      await cp(this.dataDir, destination, { recursive: true });
+      return;
+    }
+    const [tarball] = (await this.send({ op: 'dump' })) as [Uint8Array];
+    await mkdir(destination, { recursive: true });
+    await writeFile(join(destination, CHECKPOINT_TARBALL), tarball);
   }
 
   /**
@@ -189,16 +214,21 @@ function pgliteVersion(): string {
  * built under a temporary name and renamed into place, so a concurrent run or an interrupted one never sees
  * a half-written template; a marker file written last tells a complete template from a damaged one.
  */
-async function ensureTemplate(cacheDir: string, version: string, shared: Pick<PGliteOptions, 'pgliteWasmModule' | 'initdbWasmModule' | 'fsBundle'>): Promise<string> {
-  const dir = join(cacheDir, `pglite-${version}-datadir`);
+async function ensureTemplate(cacheDir: string, version: string, shared: Pick<PGliteOptions, 'pgliteWasmModule' | 'initdbWasmModule' | 'fsBundle'>): Promise<{ dir: string; tarball: string }> {
+  const dir = join(cacheDir, `pglite-${version}-${TEMPLATE_LAYOUT}-datadir`);
+  const tarball = join(dir, TEMPLATE_TARBALL);
   const marker = join(dir, '.verify-schema-template');
-  if (await exists(marker)) return dir;
+  if (await exists(marker)) return { dir, tarball };
   await rm(dir, { recursive: true, force: true });
   await mkdir(cacheDir, { recursive: true });
   const building = await mkdtemp(join(cacheDir, `.building-${version}-`));
   try {
-    const db = await PGlite.create({ ...shared, dataDir: building });
+    // 1 MB WAL segments instead of 16: every scratch database copies or loads the data directory, WAL included.
+    const db = await PGlite.create({ ...shared, dataDir: building, initDbStartParams: ['--wal-segsize=1'] });
+    const dump = await db.dumpDataDir('none');
     await db.close();
+    // The tarball (for the in-memory storage) sits inside the directory; PGlite ignores unknown files there.
+    await writeFile(join(building, TEMPLATE_TARBALL), new Uint8Array(await dump.arrayBuffer()));
     await writeFile(join(building, '.verify-schema-template'), `PGlite ${version}\n`);
     try {
       await rename(building, dir);
@@ -210,8 +240,18 @@ async function ensureTemplate(cacheDir: string, version: string, shared: Pick<PG
     await rm(building, { recursive: true, force: true });
     throw new EngineError(`could not initialise the embedded Postgres (PGlite) in ${cacheDir}: ${(error as Error).message}`, { cause: error });
   }
-  return dir;
+  return { dir, tarball };
 }
+
+/** Changes when the template's layout changes (here: initdb options), so an older cached template is not used. */
+const TEMPLATE_LAYOUT = 'w1';
+const TEMPLATE_TARBALL = '.verify-schema-template.tar';
+
+/**
+ * From this many statements on a side, the in-memory storage wins: measured on 2 cores, it starts about
+ * 0.3 s later but runs each DDL statement about 2 ms faster than a data directory opened on disk.
+ */
+const IN_MEMORY_FROM_STATEMENTS = 250;
 
 async function exists(path: string): Promise<boolean> {
   try {

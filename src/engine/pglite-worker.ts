@@ -8,12 +8,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadPgliteExtensions } from './pglite-extensions.js';
 
 export interface PgliteWorkerData {
-  dataDir: string;
+  /** A data directory on disk (opened in place), or … */
+  dataDir?: string;
+  /** … an uncompressed tarball of one, loaded into memory. */
+  tarball?: Blob;
   extensions: string[];
   shared: Pick<PGliteOptions, 'pgliteWasmModule' | 'initdbWasmModule' | 'fsBundle'>;
 }
 
-export type WorkerRequestBody = { op: 'exec'; sql: string } | { op: 'query'; sql: string; params?: unknown[] };
+export type WorkerRequestBody = { op: 'exec'; sql: string } | { op: 'query'; sql: string; params?: unknown[] } | { op: 'dump' };
 export type WorkerRequest = WorkerRequestBody & { id: number };
 
 export type WorkerResponse =
@@ -38,7 +41,8 @@ async function run(): Promise<void> {
   const data = workerData as PgliteWorkerData;
   let db: PGlite;
   try {
-    db = await PGlite.create({ ...data.shared, dataDir: data.dataDir, extensions: await loadPgliteExtensions(data.extensions), relaxedDurability: true });
+    const storage = data.tarball ? { loadDataDir: data.tarball } : { dataDir: data.dataDir, relaxedDurability: true };
+    db = await PGlite.create({ ...data.shared, ...storage, extensions: await loadPgliteExtensions(data.extensions) });
   } catch (error) {
     port.postMessage({ id: 0, ready: false, error: serializeError(error) } satisfies WorkerResponse);
     return;
@@ -49,9 +53,12 @@ async function run(): Promise<void> {
       if (request.op === 'exec') {
         await db.exec(request.sql);
         port.postMessage({ id: request.id, ok: true } satisfies WorkerResponse);
-      } else {
+      } else if (request.op === 'query') {
         const result = await db.query(request.sql, request.params);
         port.postMessage({ id: request.id, ok: true, rows: result.rows } satisfies WorkerResponse);
+      } else {
+        const tarball = new Uint8Array(await (await db.dumpDataDir('none')).arrayBuffer());
+        port.postMessage({ id: request.id, ok: true, rows: [tarball] } satisfies WorkerResponse, [tarball.buffer]);
       }
     } catch (error) {
       port.postMessage({ id: request.id, ok: false, error: serializeError(error) } satisfies WorkerResponse);

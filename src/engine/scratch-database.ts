@@ -33,6 +33,8 @@ export interface ScratchRequest {
   extensions: string[];
   /** Start from a state saved by saveCheckpoint instead of an empty database. */
   fromCheckpoint?: string;
+  /** How many statements will run: an engine may pick a faster storage for large inputs. */
+  statements?: number;
 }
 
 /** Creates scratch databases on one engine. */
