@@ -146,15 +146,24 @@ function describeError(error: unknown, debug: boolean): string {
   return `verify-schema: internal error: ${message} (run again with --debug for details, and please report it)\n`;
 }
 
-function progressPrinter(stream: NodeJS.WritableStream): (event: ProgressEvent) => void {
-  const started = Date.now();
+/**
+ * One status line on a terminal's stderr for work longer than about a second: both sides' progress
+ * (`reference 3/10 · migrations 120/201 V120__x.sql`), rewritten in place and cleared before the report.
+ */
+export function progressPrinter(stream: NodeJS.WritableStream, now: () => number = Date.now): (event: ProgressEvent) => void {
+  const started = now();
+  const sides = new Map<string, string>();
   let shown = false;
   return (event) => {
-    // Only for work that takes more than about a second; cleared before the report is printed.
-    if (Date.now() - started < 800) return;
-    const text = event.phase === 'apply' ? `${event.side}: ${event.index + 1}/${event.total} ${event.file}` : event.phase === 'introspect' ? 'reading catalogs' : 'starting Postgres';
-    stream.write(`\r\u001b[2K${text}`);
+    if (event.phase === 'introspect') {
+      if (shown) stream.write('\r\u001b[2K');
+      shown = false;
+      return;
+    }
+    if (event.phase !== 'apply') return;
+    sides.set(event.side, `${event.side} ${event.index + 1}/${event.total} ${event.file}`);
+    if (now() - started < 800) return;
+    stream.write(`\r\u001b[2K${[...sides.values()].join(' · ')}`);
     shown = true;
-    if (event.phase === 'introspect' && shown) stream.write('\r\u001b[2K');
   };
 }

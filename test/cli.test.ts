@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { progressPrinter } from '../src/cli.js';
 import { runCli } from './helpers/run-cli.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -98,6 +99,29 @@ describe('config and outputs', () => {
     expect(plain.stdout).toContain('public.t\n  ✗ column x extra (produced by the migrations, not in the reference) [column-extra]');
     const colored = await runCli(['--reference', 'ref', '--migrations', 'mig'], { cwd: dir, env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '1' } });
     expect(colored.stdout).toContain('\u001b[31m✗\u001b[39m');
+  });
+});
+
+describe('progress', () => {
+  it('shows both sides on one rewritten line once work passes about a second, and clears it', () => {
+    let written = '';
+    let clock = 0;
+    const print = progressPrinter({ write: (s: string) => ((written += s), true) } as unknown as NodeJS.WritableStream, () => clock);
+    print({ phase: 'apply', side: 'reference', file: 'ref/a.sql', index: 0, total: 2 });
+    expect(written).toBe(''); // under a second: silent
+    clock = 1500;
+    print({ phase: 'apply', side: 'migrations', file: 'mig/V7__x.sql', index: 6, total: 9 });
+    expect(written).toBe('\r\u001b[2Kreference 1/2 ref/a.sql · migrations 7/9 mig/V7__x.sql');
+    print({ phase: 'introspect' });
+    expect(written.endsWith('\r\u001b[2K')).toBe(true);
+  });
+
+  it('is silent when stderr is not a terminal and with --format json', async () => {
+    const dir = project({ 'ref/t.sql': 'CREATE TABLE t (id int);', 'mig/V1__t.sql': 'CREATE TABLE t (id int);' });
+    const tty = await runCli(['--reference', 'ref', '--migrations', 'mig', '--format', 'json'], { cwd: dir, stderrIsTTY: true });
+    expect(tty.stderr).toBe('');
+    const plain = await runCli(['--reference', 'ref', '--migrations', 'mig'], { cwd: dir });
+    expect(plain.stderr).toBe('');
   });
 });
 

@@ -8,7 +8,7 @@ export interface CliResult {
 }
 
 /** Runs the CLI in-process with captured output: the same code path as `verify-schema`, without a process per call. */
-export async function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export async function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; stderrIsTTY?: boolean } = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const sink = (append: (s: string) => void) =>
@@ -20,7 +20,7 @@ export async function runCli(args: string[], options: { cwd?: string; env?: Node
     });
   const exitCode = await main(args, {
     stdout: sink((s) => (stdout += s)),
-    stderr: sink((s) => (stderr += s)),
+    stderr: Object.assign(sink((s) => (stderr += s)), { isTTY: options.stderrIsTTY ?? false }),
     cwd: options.cwd ?? process.cwd(),
     // Not GITHUB_ACTIONS: inside Actions the CLI would default to annotations and to history checks against the PR base.
     env: options.env ?? { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: undefined },
