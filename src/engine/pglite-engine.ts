@@ -216,9 +216,9 @@ function pgliteVersion(): string {
  */
 async function ensureTemplate(cacheDir: string, version: string, shared: Pick<PGliteOptions, 'pgliteWasmModule' | 'initdbWasmModule' | 'fsBundle'>): Promise<{ dir: string; tarball: string }> {
   const dir = join(cacheDir, `pglite-${version}-${TEMPLATE_LAYOUT}-datadir`);
-  const tarball = join(dir, TEMPLATE_TARBALL);
+  const tarball = `${dir}.tar`;
   const marker = join(dir, '.verify-schema-template');
-  if (await exists(marker)) return { dir, tarball };
+  if ((await exists(marker)) && (await exists(tarball))) return { dir, tarball };
   await rm(dir, { recursive: true, force: true });
   await mkdir(cacheDir, { recursive: true });
   const building = await mkdtemp(join(cacheDir, `.building-${version}-`));
@@ -227,8 +227,9 @@ async function ensureTemplate(cacheDir: string, version: string, shared: Pick<PG
     const db = await PGlite.create({ ...shared, dataDir: building, initDbStartParams: ['--wal-segsize=1'] });
     const dump = await db.dumpDataDir('none');
     await db.close();
-    // The tarball (for the in-memory storage) sits inside the directory; PGlite ignores unknown files there.
-    await writeFile(join(building, TEMPLATE_TARBALL), new Uint8Array(await dump.arrayBuffer()));
+    // The tarball (for the in-memory storage) sits next to the directory, so directory copies stay small.
+    // It is written before the directory is renamed into place, and the marker is checked for both.
+    await writeFile(tarball, new Uint8Array(await dump.arrayBuffer()));
     await writeFile(join(building, '.verify-schema-template'), `PGlite ${version}\n`);
     try {
       await rename(building, dir);
@@ -244,8 +245,7 @@ async function ensureTemplate(cacheDir: string, version: string, shared: Pick<PG
 }
 
 /** Changes when the template's layout changes (here: initdb options), so an older cached template is not used. */
-const TEMPLATE_LAYOUT = 'w1';
-const TEMPLATE_TARBALL = '.verify-schema-template.tar';
+const TEMPLATE_LAYOUT = 'w1t';
 
 /**
  * From this many statements on a side, the in-memory storage wins: measured on 2 cores, it starts about
