@@ -81,6 +81,8 @@ function floorScript(p, url) {
 U=${q(url)}
 R=${q(base.replace('BENCHDB', 'bench_floor_ref'))}
 M=${q(base.replace('BENCHDB', 'bench_floor_mig'))}
+# Roles the prelude creates and the cluster lacks are dropped at the end (an existing role is left alone).
+CREATED=$(psql -X "$U" -Atc "SELECT string_agg(r, ' ') FROM unnest(ARRAY['anon', 'authenticated', 'service_role']) r WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r)")
 psql -q "$U" -c 'DROP DATABASE IF EXISTS bench_floor_ref' -c 'DROP DATABASE IF EXISTS bench_floor_mig' -c 'CREATE DATABASE bench_floor_ref' -c 'CREATE DATABASE bench_floor_mig' >/dev/null
 psql -q -X -v ON_ERROR_STOP=1 "$R" -f ${q(prelude)} >/dev/null
 psql -q -X -v ON_ERROR_STOP=1 "$M" -f ${q(prelude)} >/dev/null
@@ -92,6 +94,7 @@ pg_dump --schema-only "$M" > ${q(join(work, 'mig.dump'))} &
 wait
 diff ${q(join(work, 'ref.dump'))} ${q(join(work, 'mig.dump'))} > /dev/null || true
 psql -q "$U" -c 'DROP DATABASE bench_floor_ref' -c 'DROP DATABASE bench_floor_mig' >/dev/null
+for r in $CREATED; do psql -q "$U" -c "DROP ROLE IF EXISTS $r" >/dev/null; done
 `;
   const path = join(work, 'floor.sh');
   writeFileSync(path, script);

@@ -1,11 +1,11 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultCacheDir } from '../src/engine/cache-dir.js';
 import { PgliteEngine } from '../src/engine/pglite-engine.js';
 import { verifySchema } from '../src/verify.js';
 import type { Report } from '../src/report/finding.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 /** A history of `n` migrations, each adding a table with a foreign key to the previous one. */
 function writeProject(dir: string, n: number, edits: { referenceExtra?: string; migrationEdit?: [number, string] } = {}) {
@@ -34,9 +34,9 @@ describe('checkpoint and catalog cache', () => {
   beforeAll(async () => {
     // Start from the initialised engine template the other tests use, so this test does not pay for initdb.
     await (await PgliteEngine.start({ cacheDir: defaultCacheDir() })).close();
-    cacheDir = mkdtempSync(join(tmpdir(), 'vs-cache-'));
+    cacheDir = tempDir('vs-cache-');
     for (const name of readdirSync(defaultCacheDir()).filter((n) => n.endsWith('-datadir'))) cpSync(join(defaultCacheDir(), name), join(cacheDir, name), { recursive: true });
-    project = mkdtempSync(join(tmpdir(), 'vs-cache-project-'));
+    project = tempDir('vs-cache-project-');
   });
 
   it('reuses what is unchanged and never changes a result', async () => {
@@ -106,7 +106,7 @@ describe('checkpoint and catalog cache', () => {
   });
 
   it('--no-cache reads and writes nothing', async () => {
-    const empty = mkdtempSync(join(tmpdir(), 'vs-nocache-'));
+    const empty = tempDir('vs-nocache-');
     for (const name of readdirSync(cacheDir).filter((n) => n.endsWith('-datadir'))) cpSync(join(cacheDir, name), join(empty, name), { recursive: true });
     writeProject(project, 3);
     const report = await verifySchema({ reference: ['ref'], migrations: ['mig'], cwd: project, cacheDir: empty, cache: false, checkpointThresholdMs: 0 });

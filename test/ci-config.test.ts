@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,8 +8,9 @@ import type { Finding } from '../src/report/finding.js';
 import { applyIgnoreRules } from '../src/report/ignore.js';
 import { pairReportTargets, reportFlags } from '../src/report/render-report.js';
 import { runCli } from './helpers/run-cli.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const temp = mkdtempSync(join(tmpdir(), 'verify-schema-config-'));
+const temp = tempDir('verify-schema-config-');
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 const schema = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'schema', 'verify-schema.config.schema.json'), 'utf8'));

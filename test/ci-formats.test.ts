@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../src/report/finding.js';
@@ -8,6 +7,7 @@ import { TOOL_VERSION } from '../src/report/tool-version.js';
 import { discoverScenarios, scenarioArgs } from './helpers/fixtures.js';
 import { runCli, type CliResult } from './helpers/run-cli.js';
 import { sarifValidator } from './helpers/sarif-schema.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 /**
  * Every CI format from one run of the guide scenario (V006 not applied: RLS off on the provenance table, its
@@ -25,7 +25,7 @@ let report: Report;
 const file = (name: string) => readFileSync(join(dir, name), 'utf8');
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'verify-schema-formats-'));
+  dir = tempDir('verify-schema-formats-');
   writeFileSync(join(dir, 'summary.md'), 'previous step\n');
   const scenario = discoverScenarios().find((s) => s.name === 'guide-without-v006')!;
   result = await runCli(

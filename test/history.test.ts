@@ -1,14 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkMigrationHistory } from '../src/history/check-history.js';
 import { flywayChecksum } from '../src/history/flyway-checksum.js';
 import type { Finding, Report } from '../src/report/finding.js';
 import { runCli } from './helpers/run-cli.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const temp = mkdtempSync(join(tmpdir(), 'verify-schema-history-'));
+const temp = tempDir('verify-schema-history-');
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 function git(cwd: string, ...args: string[]): string {

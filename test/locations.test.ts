@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ObjectKind } from '../src/catalog/catalog-object.js';
@@ -10,8 +9,9 @@ import { readSqlFile } from '../src/inputs/read-sql-file.js';
 import { SourceLocator } from '../src/locations/source-locator.js';
 import { makeObjectName } from '../src/locations/postgres-names.js';
 import { parseSqlFile } from '../src/parse/parse-sql.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'verify-schema-locations-'));
+const dir = tempDir('verify-schema-locations-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Writes `lines` joined by `eol` (with an optional BOM), reads and parses it as the pipeline does. */

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkServerVersion } from '../src/engine/server-connection.js';
@@ -10,6 +9,7 @@ import { FIXTURES_DIR, toGolden, type Expected } from './helpers/fixtures.js';
 import { runCli } from './helpers/run-cli.js';
 import { leftoversOf, SERVER_SKIP_NOTE, serverQuery, TEST_SERVER_URL, testUrlWith } from './helpers/server.js';
 import type { Report } from '../src/report/finding.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const fixture = (name: string) => ['--reference', join(FIXTURES_DIR, name, 'reference'), '--migrations', join(FIXTURES_DIR, name, 'migrations')];
@@ -27,7 +27,7 @@ async function closedPort(): Promise<number> {
 
 /** A scenario folder written for one test (inputs that only make sense against a server). */
 function scenario(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'verify-schema-test-'));
+  const dir = tempDir('verify-schema-test-');
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(join(dir, path, '..'), { recursive: true });
     writeFileSync(join(dir, path), text);
