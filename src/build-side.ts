@@ -76,12 +76,13 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
       // Keep the states before and after the newest migration: the next run usually adds a migration
       // (starts from the last state) or edits the newest one (starts from the one before).
       const began = performance.now();
+      const worthSaving = () => performance.now() - began > (request.checkpointThresholdMs ?? CHECKPOINT_WORTH_MS);
       await applyMigrations(db, remaining.slice(0, -1), onFile);
-      if (remaining.length > 1 && performance.now() - began > (request.checkpointThresholdMs ?? CHECKPOINT_WORTH_MS)) {
+      if (remaining.length > 1 && worthSaving()) {
         await saveCheckpoint(request, keys[keys.length - 2], db);
       }
       await applyMigrations(db, remaining.slice(-1), onFile && ((file) => onFile(file, remaining.length - 1, remaining.length)));
-      if (performance.now() - began > (request.checkpointThresholdMs ?? CHECKPOINT_WORTH_MS)) await saveCheckpoint(request, finalKey!, db);
+      if (worthSaving()) await saveCheckpoint(request, finalKey!, db);
     } else {
       await applyMigrations(db, remaining, onFile);
     }

@@ -6,6 +6,7 @@ import { maskSecrets } from './engine/connection-url.js';
 import { InputError, VerifyError } from './errors.js';
 import { loadConfig } from './inputs/config.js';
 import type { ProgressEvent, VerifyOptions } from './options.js';
+import type { Report } from './report/finding.js';
 import { colorWanted } from './report/colors.js';
 import { formatMarkdown } from './report/format-markdown.js';
 import { pairReportTargets, renderReport, REPORT_FORMATS, reportFlags } from './report/render-report.js';
@@ -59,14 +60,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       cwd: io.cwd,
       onProgress: format === 'text' && io.stderr.isTTY ? progressPrinter(io.stderr) : undefined,
     };
-    const redundantOnly = args._[0] === 'redundant-indexes';
-    const report = await (redundantOnly && options.live
-      ? checkRedundantIndexesLive({ ...options, live: options.live })
-      : redundantOnly
-        ? checkRedundantIndexes(options)
-        : options.live
-          ? verifyLive(options)
-          : verifySchema(options));
+    const report = await runCommand(String(args._[0] ?? ''), options);
     for (const t of targets) {
       const text = renderReport(report, t.format, { color: !t.output && colorWanted(io.stdout, io.env) });
       if (t.output) await writeReport(resolve(io.cwd, t.output), text);
@@ -80,6 +74,13 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     io.stderr.write(maskSecrets(describeError(error, debug)));
     return EXIT_CANNOT_VERIFY;
   }
+}
+
+/** The command line's one decision: which API call answers it. */
+function runCommand(command: string, options: VerifyOptions): Promise<Report> {
+  const live = options.live;
+  if (command === 'redundant-indexes') return live ? checkRedundantIndexesLive({ ...options, live }) : checkRedundantIndexes(options);
+  return live ? verifyLive(options) : verifySchema(options);
 }
 
 async function writeReport(path: string, text: string): Promise<void> {

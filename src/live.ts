@@ -38,7 +38,7 @@ export async function verifyLive(options: VerifyOptions & { live?: string }): Pr
   const reference = await parseAll(referencePaths, cwd);
   const needs = analyzeInputs(reference);
   const schemas = options.schemas ?? LIVE_DEFAULT_SCHEMAS;
-  const excludeSchemas = needs.usesAuth ? [AUTH_SCHEMA] : [];
+  const introspect = { schemas, excludeSchemas: needs.usesAuth ? [AUTH_SCHEMA] : [], comments: options.comments, privileges: options.privileges };
 
   const engines = engineProvider(options, cwd);
   try {
@@ -50,15 +50,14 @@ export async function verifyLive(options: VerifyOptions & { live?: string }): Pr
         roles: clusterRoles(needs),
         usesAuth: needs.usesAuth,
         extensions: [...needs.extensions].sort(),
-        introspect: { schemas, excludeSchemas, comments: options.comments, privileges: options.privileges },
+        introspect,
         engines,
         onFile: (f, index, total) => options.onProgress?.({ phase: 'apply', side: 'reference', file: f.file.displayPath, index, total }),
       }),
-      readLiveDatabase(live, { schemas, excludeSchemas, comments: options.comments, privileges: options.privileges }).then((r) => r.catalog),
+      readLiveDatabase(live, introspect).then((r) => r.catalog),
     ]);
-    const refCatalog = ref.catalog;
     options.onProgress?.({ phase: 'introspect' });
-    const findings = applySeverities(collectFindings(refCatalog, liveCatalog, options).map(liveWording), options);
+    const findings = applySeverities(collectFindings(ref.catalog, liveCatalog, options).map(liveWording), options);
     return {
       version: 1,
       ok: passes(findings, options.failOn ?? 'error'),
@@ -73,7 +72,6 @@ export async function verifyLive(options: VerifyOptions & { live?: string }): Pr
   }
 }
 
-/** The live catalog, read in one READ ONLY snapshot; the transaction is rolled back, so even SET leaves nothing. */
 /**
  * Reads a live database's catalog (and, with `extra`, more in the same snapshot, such as index statistics)
  * inside one READ ONLY transaction that is rolled back, so even SET leaves nothing behind.

@@ -53,6 +53,5 @@ export interface VerifyOptions {
 }
 
 export type ProgressEvent =
-  | { phase: 'start-engine' }
   | { phase: 'apply'; side: 'reference' | 'migrations'; file: string; index: number; total: number }
   | { phase: 'introspect' };

@@ -1,19 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ParsedFile } from '../parse/parse-sql.js';
+import { TOOL_VERSION } from '../report/tool-version.js';
 
 /** Bumped whenever what is cached changes shape, so old entries are never read as new ones. */
 const CACHE_FORMAT = 1;
 
-const TOOL_VERSION = (() => {
-  try {
-    return (JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-})();
 
 export function sha256(...parts: string[]): string {
   const hash = createHash('sha256');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathExists } from '../path-exists.js';
 import { evictOldest } from './catalog-cache.js';
 
 const MAX_CHECKPOINTS = 6;
@@ -9,9 +10,6 @@ const MARKER = '.verify-schema-checkpoint';
 /** A checkpoint of an in-memory database is one uncompressed tarball of its data directory, by this name. */
 export const CHECKPOINT_TARBALL = 'datadir.tar';
 
-async function exists(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined)) !== undefined;
-}
 
 /**
  * Saved database states of migration-history prefixes (on PGlite, copies of the data directory). A pull
@@ -31,7 +29,7 @@ export class CheckpointStore {
       const [key, fingerprint] = ((await readFile(join(path, MARKER), 'utf8').catch(() => '')) || '').split('\n');
       // A checkpoint without its data (a directory's control file, or the tarball) cannot be the one that was
       // saved: skip it without starting anything.
-      const hasData = (await exists(join(path, 'global', 'pg_control'))) || (await exists(join(path, CHECKPOINT_TARBALL)));
+      const hasData = (await pathExists(join(path, 'global', 'pg_control'))) || (await pathExists(join(path, CHECKPOINT_TARBALL)));
       if (key === keys[i] && fingerprint && hasData) {
         const now = new Date();
         await utimes(path, now, now).catch(() => undefined);
@@ -44,7 +42,7 @@ export class CheckpointStore {
   /** Saves a checkpoint through `write(folder)`; a concurrent run saving the same key is harmless. */
   async save(key: string, fingerprint: string, write: (folder: string) => Promise<void>): Promise<void> {
     const final = join(this.dir, key);
-    if (await stat(join(final, MARKER)).catch(() => undefined)) return;
+    if (await pathExists(join(final, MARKER))) return;
     await mkdir(this.dir, { recursive: true });
     const temporary = join(this.dir, `.saving-${key}-${process.pid}-${randomUUID()}`);
     try {

@@ -1,12 +1,13 @@
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EngineError } from '../errors.js';
 import { CHECKPOINT_TARBALL } from '../cache/checkpoint-store.js';
+import { pathExists } from '../path-exists.js';
 import { registerCleanup } from './cleanup.js';
 import type { PgliteWorkerData, WorkerRequestBody, WorkerResponse } from './pglite-worker.js';
 import type { Engine, EngineInfo, ScratchDatabase, ScratchRequest } from './scratch-database.js';
@@ -59,13 +60,13 @@ export class PgliteEngine implements Engine {
    */
   async createScratch(request: ScratchRequest): Promise<ScratchDatabase> {
     const checkpointTarball = request.fromCheckpoint ? join(request.fromCheckpoint, CHECKPOINT_TARBALL) : undefined;
-    const inMemory = checkpointTarball ? await exists(checkpointTarball) : (request.statements ?? 0) >= IN_MEMORY_FROM_STATEMENTS;
+    const inMemory = checkpointTarball ? await pathExists(checkpointTarball) : (request.statements ?? 0) >= IN_MEMORY_FROM_STATEMENTS;
     if (inMemory) {
       try {
-        const tarball = new Blob([await readFile(checkpointTarball && request.fromCheckpoint ? checkpointTarball : this.templateTarball)]);
+        const tarball = new Blob([await readFile(checkpointTarball ?? this.templateTarball)]);
         return await PgliteWorkerScratch.start(request.label, { tarball, extensions: request.extensions, shared: this.shared }, undefined, async () => undefined);
       } catch (error) {
-        throw new EngineError(`could not start the embedded Postgres (PGlite): ${(error as Error).message}; delete the cache folder ${dirname(this.templateDir)} and try again`, { cause: error });
+        throw this.startFailed(error);
       }
     }
     const dir = await mkdtemp(join(scratchRoot(), 'verify-schema-'));
@@ -79,8 +80,12 @@ export class PgliteEngine implements Engine {
       return await PgliteWorkerScratch.start(request.label, { dataDir: dir, extensions: request.extensions, shared: this.shared }, dir, release);
     } catch (error) {
       await release();
-      throw new EngineError(`could not start the embedded Postgres (PGlite): ${(error as Error).message}; delete the cache folder ${dirname(this.templateDir)} and try again`, { cause: error });
+      throw this.startFailed(error);
     }
+  }
+
+  private startFailed(error: unknown): EngineError {
+    return new EngineError(`could not start the embedded Postgres (PGlite): ${(error as Error).message}; delete the cache folder ${dirname(this.templateDir)} and try again`, { cause: error });
   }
 
   async close(): Promise<void> {}
@@ -218,7 +223,7 @@ async function ensureTemplate(cacheDir: string, version: string, shared: Pick<PG
   const dir = join(cacheDir, `pglite-${version}-${TEMPLATE_LAYOUT}-datadir`);
   const tarball = `${dir}.tar`;
   const marker = join(dir, '.verify-schema-template');
-  if ((await exists(marker)) && (await exists(tarball))) return { dir, tarball };
+  if ((await pathExists(marker)) && (await pathExists(tarball))) return { dir, tarball };
   await rm(dir, { recursive: true, force: true });
   await mkdir(cacheDir, { recursive: true });
   const building = await mkdtemp(join(cacheDir, `.building-${version}-`));
@@ -253,11 +258,3 @@ const TEMPLATE_LAYOUT = 'w1t';
  */
 const IN_MEMORY_FROM_STATEMENTS = 250;
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
