@@ -12,8 +12,7 @@ import { displayPath } from './inputs/display-path.js';
 import { expandPlain } from './inputs/resolve-inputs.js';
 import type { VerifyOptions } from './options.js';
 import type { Finding, Report } from './report/finding.js';
-import { summarize } from './report/summarize.js';
-import { applySeverities, collectFindings, parseAll, passes } from './verify.js';
+import { collectFindings, finalizeFindings, parseAll, passes, summarizeWithIgnored } from './verify.js';
 
 /** Schemas compared in a live database unless told otherwise: a real database holds many that are not the project's. */
 export const LIVE_DEFAULT_SCHEMAS = ['public'];
@@ -57,7 +56,7 @@ export async function verifyLive(options: VerifyOptions & { live?: string }): Pr
       readLiveDatabase(live, introspect).then((r) => r.catalog),
     ]);
     options.onProgress?.({ phase: 'introspect' });
-    const findings = applySeverities(collectFindings(ref.catalog, liveCatalog, options).map(liveWording), options);
+    const { findings, ignored } = finalizeFindings(collectFindings(ref.catalog, liveCatalog, options).map(liveWording), options);
     return {
       version: 1,
       ok: passes(findings, options.failOn ?? 'error'),
@@ -65,7 +64,7 @@ export async function verifyLive(options: VerifyOptions & { live?: string }): Pr
       inputs: { reference: referencePaths.map((p) => displayPath(p, cwd)), baseline: [], migrations: [], live: live.masked },
       findings,
       warnings: [],
-      summary: summarize(findings, performance.now() - started),
+      summary: summarizeWithIgnored(findings, ignored, performance.now() - started),
     };
   } finally {
     await engines.close();

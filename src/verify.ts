@@ -81,8 +81,7 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
     options.onProgress?.({ phase: 'introspect' });
     const located = annotateLocations(collectFindings(ref.catalog, mig.catalog, options), new SourceLocator(reference, cwd), new SourceLocator([...baseline, ...migrations], cwd));
     const files = await fileChecks;
-    const { findings: kept, ignored } = applyIgnoreRules([...located, ...files.flatMap((c) => c.findings)], options.ignore);
-    const findings = applySeverities(kept, options);
+    const { findings, ignored } = finalizeFindings([...located, ...files.flatMap((c) => c.findings)], options);
     const info = await engines.info();
     return {
       version: 1,
@@ -95,7 +94,7 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
       },
       findings,
       warnings: [...inputs.warnings, ...files.flatMap((c) => c.warnings), ...absentSchemas(options.schemas, ref.catalog, mig.catalog)],
-      summary: { ...summarize(findings, performance.now() - started), ...(ignored.length ? { ignored: ignored.length } : {}) },
+      summary: summarizeWithIgnored(findings, ignored, performance.now() - started),
       checked: markIgnored([...listCheckedObjects(ref.catalog, mig.catalog), ...files.flatMap((c) => c.checked)], ignored),
       cache: { reference: ref.source, migrations: mig.source },
     };
@@ -123,9 +122,19 @@ export async function parseAll(paths: string[], cwd: string): Promise<ParsedFile
   return Promise.all(paths.map(async (p) => parseSqlFile(await readSqlFile(p, cwd))));
 }
 
-export function applySeverities(findings: Finding[], options: VerifyOptions): Finding[] {
+/**
+ * What every entry point (normal run, --live, redundant-indexes --live) does to its findings before reporting:
+ * drop the ones the ignore rules name, then apply the configured severities.
+ */
+export function finalizeFindings(findings: Finding[], options: VerifyOptions): { findings: Finding[]; ignored: Finding[] } {
+  const { findings: kept, ignored } = applyIgnoreRules(findings, options.ignore);
   const overrides = options.severity ?? {};
-  return findings.map((f) => (overrides[f.code] ? { ...f, severity: overrides[f.code] } : f));
+  return { findings: kept.map((f) => (overrides[f.code] ? { ...f, severity: overrides[f.code] } : f)), ignored };
+}
+
+/** The report's summary, with the count of ignored findings when there are any. */
+export function summarizeWithIgnored(findings: Finding[], ignored: Finding[], durationMs: number): Report['summary'] {
+  return { ...summarize(findings, durationMs), ...(ignored.length ? { ignored: ignored.length } : {}) };
 }
 
 export function passes(findings: Finding[], failOn: 'error' | 'warning' | 'never'): boolean {

@@ -258,6 +258,13 @@ describe.skipIf(!TEST_SERVER_URL)(`--live${TEST_SERVER_URL ? '' : ` (${SERVER_SK
         expect(f.details.sizeBytes).toBeGreaterThan(8192);
         expect(typeof f.details.scans).toBe('number');
       }
+      // The config's ignore rules and severities apply to live reports too.
+      const config = join(scenario({ 'verify-schema.config.json': JSON.stringify({ ignore: [{ code: 'index-duplicate' }], severity: { 'index-covered-by-constraint': 'error' } }) }), 'verify-schema.config.json');
+      const configured = await run(['redundant-indexes', '--live', url, '--format', 'json', '--config', config]);
+      const configuredReport = JSON.parse(configured.stdout) as Report;
+      expect(configuredReport.findings.map((f) => `${f.code} ${f.severity}`)).toEqual(['index-covered-by-constraint error']);
+      expect(configuredReport.summary.ignored).toBe(1);
+      expect(configured.exitCode).toBe(1);
       const text = await run(['redundant-indexes', '--live', url]);
       expect(text.stdout).toMatch(/size \d+ kB, \d+ scans since statistics were reset\n\s+DROP INDEX CONCURRENTLY public\.t_b_again;/);
       expect(await fingerprint()).toEqual(before);

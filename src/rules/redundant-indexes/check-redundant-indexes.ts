@@ -3,7 +3,7 @@ import { LIVE_DEFAULT_SCHEMAS, readLiveDatabase } from '../../live.js';
 import type { VerifyOptions } from '../../options.js';
 import type { Report } from '../../report/finding.js';
 import { summarize } from '../../report/summarize.js';
-import { applySeverities, passes, verifySchema } from '../../verify.js';
+import { finalizeFindings, passes, summarizeWithIgnored, verifySchema } from '../../verify.js';
 import { readIndexStats } from './index-stats.js';
 import { redundantIndexFindings } from './redundant-index-findings.js';
 import { REDUNDANT_INDEX_CODES } from './registry.js';
@@ -28,7 +28,7 @@ export async function checkRedundantIndexesLive(options: VerifyOptions & { live:
   const started = performance.now();
   const live = parseConnectionUrl(options.live, '--live');
   const { catalog, extra: stats, version } = await readLiveDatabase(live, { schemas: options.schemas ?? LIVE_DEFAULT_SCHEMAS }, readIndexStats);
-  const findings = applySeverities(redundantIndexFindings({ live: catalog }, { live: stats }), options);
+  const { findings, ignored } = finalizeFindings(redundantIndexFindings({ live: catalog }, { live: stats }), options);
   return {
     version: 1,
     ok: passes(findings, options.failOn ?? 'error'),
@@ -36,6 +36,6 @@ export async function checkRedundantIndexesLive(options: VerifyOptions & { live:
     inputs: { reference: [], baseline: [], migrations: [], live: live.masked },
     findings,
     warnings: [],
-    summary: summarize(findings, performance.now() - started),
+    summary: summarizeWithIgnored(findings, ignored, performance.now() - started),
   };
 }
