@@ -10,6 +10,7 @@ import { introspectCatalog, type IntrospectOptions } from './catalog/introspect.
 import type { EngineProvider } from './engine/start-engine.js';
 import type { ScratchDatabase } from './engine/scratch-database.js';
 import type { ParsedFile } from './parse/parse-sql.js';
+import { trace } from './trace.js';
 
 export interface SideCache {
   catalogs: CatalogCache;
@@ -32,6 +33,8 @@ export interface SideRequest {
   cache?: SideCache;
   checkpointThresholdMs?: number;
   onFile?: OnFile;
+  /** This side has more statements than the other (see ScratchRequest.largest). */
+  largest?: boolean;
 }
 
 /** How a side's catalog was obtained, for the report and for tests of the cache. */
@@ -54,14 +57,18 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
     const cached = await request.cache.catalogs.get(finalKey);
     if (cached) return { catalog: cached, source: { from: 'catalog-cache' } };
   }
+  let t = performance.now();
   const engine = await request.engines.get();
+  trace(`${request.side}: engine ready`, t);
   const useCheckpoints = request.cache && request.side === 'migrations' && engine.supportsCheckpoints;
   let start = useCheckpoints ? await request.cache!.checkpoints.findLongest(keys) : undefined;
   let db = start ? await openCheckpoint(request, start) : undefined;
   if (!db) {
     start = undefined;
-    db = await engine.createScratch({ label: request.side, extensions: request.extensions, statements: countStatements(request.files) });
+    db = await engine.createScratch({ label: request.side, extensions: request.extensions, statements: countStatements(request.files), largest: request.largest });
   }
+  trace(`${request.side}: scratch database open${start ? ' from checkpoint' : ''}`, t);
+  t = performance.now();
   try {
     const first = start ? start.index + 1 : 0;
     if (!start) {
@@ -86,11 +93,16 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
     } else {
       await applyMigrations(db, remaining, onFile);
     }
+    trace(`${request.side}: applied ${request.files.length - (start ? start.index + 1 : 0)} files`, t);
+    t = performance.now();
     const catalog = await introspectCatalog(db, { ...request.introspect, versionNum: engine.info.versionNum });
+    trace(`${request.side}: introspected`, t);
     if (request.cache && finalKey) await request.cache.catalogs.put(finalKey, catalog);
     return { catalog, source: start ? { from: 'checkpoint', replayed: remaining.length, of: request.files.length } : { from: 'scratch', replayed: request.files.length } };
   } finally {
+    const closing = performance.now();
     await db.close();
+    trace(`${request.side}: closed`, closing);
   }
 }
 
@@ -113,7 +125,7 @@ async function openCheckpoint(request: SideRequest, start: { path: string; finge
   return undefined;
 }
 
-function countStatements(files: ParsedFile[]): number {
+export function countStatements(files: ParsedFile[]): number {
   return files.reduce((n, f) => n + f.statements.length, 0);
 }
 

@@ -1,3 +1,4 @@
+import { trace } from './trace.js';
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import yargs from 'yargs';
@@ -67,6 +68,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       else io.stdout.write(text);
     }
     if (io.env.GITHUB_STEP_SUMMARY && targets.some((t) => t.format === 'github')) await appendFile(io.env.GITHUB_STEP_SUMMARY, formatMarkdown(report));
+    trace('report written');
     return report.ok ? EXIT_OK : EXIT_DRIFT;
   } catch (error) {
     await runAllCleanups();

@@ -2,6 +2,7 @@ import type { ScratchDatabase } from '../engine/scratch-database.js';
 import { loadParser } from '../parse/parse-sql.js';
 import type { Catalog, CatalogObject } from './catalog-object.js';
 import { CATALOG_KINDS } from './kinds/index.js';
+import { trace } from '../trace.js';
 
 export interface IntrospectOptions {
   versionNum: number;
@@ -44,8 +45,10 @@ export async function introspectCatalog(db: ScratchDatabase, options: Introspect
   for (const kind of CATALOG_KINDS) {
     if (kind.optIn && !options[kind.optIn]) continue;
     const sql = kind.query({ versionNum: options.versionNum });
+    const began = performance.now();
     const rows = await db.query<Record<string, any>>(sql, sql.includes('$1') ? [schemaNames] : []);
     const objects = await kind.toObjects(rows);
+    trace(`${db.label}: introspected ${kind.kind} (${rows.length} rows)`, began);
     catalog.set(kind.kind, new Map(objects.map((o: CatalogObject) => [o.key, o])));
   }
   return catalog;
