@@ -26,17 +26,19 @@ export const indexes: CatalogKind = {
            ARRAY(SELECT x.indoption[k]::int FROM generate_series(0, x.indnkeyatts - 1) k ORDER BY k) AS options,
            ARRAY(SELECT x.indkey[k]::int FROM generate_series(0, x.indnkeyatts - 1) k ORDER BY k) AS attnums,
            pg_get_expr(x.indpred, x.indrelid, true) AS predicate,
-           (SELECT co.conname FROM pg_constraint co WHERE co.conindid = i.oid AND co.conrelid = x.indrelid AND co.contype IN ('p', 'u', 'x')) AS constraint_name,
+           co.conname AS constraint_name,
            i.relname ~ '^[a-z_][a-z0-9_]*$' AS plain_name,
            i.oid::text AS oid, x.indisvalid AS is_valid, x.indimmediate AS is_immediate, coalesce(i.reloptions, '{}') AS reloptions,
-           ARRAY(SELECT k.op::regoperator::text FROM pg_constraint co, unnest(co.conexclop) WITH ORDINALITY k(op, ord)
-                  WHERE co.conindid = i.oid AND co.conrelid = x.indrelid AND co.contype = 'x' ORDER BY k.ord) AS exclusion_operators,
-           ARRAY(SELECT fk.conname::text FROM pg_constraint fk WHERE fk.contype = 'f' AND fk.conindid = i.oid ORDER BY 1) AS foreign_keys
+           ARRAY(SELECT k.op::regoperator::text FROM unnest(CASE WHEN co.contype = 'x' THEN co.conexclop END) WITH ORDINALITY k(op, ord) ORDER BY k.ord) AS exclusion_operators,
+           coalesce(fk.names, '{}') AS foreign_keys
       FROM pg_index x
       JOIN pg_class i ON i.oid = x.indexrelid
       JOIN pg_class t ON t.oid = x.indrelid
       JOIN pg_namespace n ON n.oid = t.relnamespace
       JOIN pg_am am ON am.oid = i.relam
+      -- pg_constraint has no index on conindid: joined (hashed) once, not searched once per index.
+      LEFT JOIN pg_constraint co ON co.conindid = i.oid AND co.conrelid = x.indrelid AND co.contype IN ('p', 'u', 'x')
+      LEFT JOIN (SELECT conindid, array_agg(conname::text ORDER BY conname) AS names FROM pg_constraint WHERE contype = 'f' GROUP BY conindid) fk ON fk.conindid = i.oid
      WHERE t.relkind IN ('r', 'p', 'm') AND n.nspname = ANY($1)
        AND NOT EXISTS (SELECT 1 FROM pg_inherits inh WHERE inh.inhrelid = i.oid)
        AND ${notExtensionMember('t.oid', 'pg_class')}
