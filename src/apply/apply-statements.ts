@@ -45,11 +45,15 @@ function managesTransactions(file: ParsedFile): boolean {
  * Applies migrations the way Flyway runs them: each file in its own transaction, unless it contains a
  * statement that cannot run in one (or manages transactions itself). Session settings made by a file
  * (SET search_path, SET ROLE) end with the file, as with one psql session per file.
+ *
+ * A transactional file goes to the database in one round trip; only when it fails is it rolled back and
+ * replayed one statement at a time, to name the statement that failed.
  */
 export async function applyMigrations(db: ScratchDatabase, files: ParsedFile[], onFile?: OnFile): Promise<void> {
   for (const [index, file] of files.entries()) {
     onFile?.(file, index, files.length);
-    const transactional = !managesTransactions(file) && !file.statements.some(cannotRunInTransaction);
+    const transactional = runsInTransaction(file);
+    if (sendsWhole(file) && (await tryWholeFile(db, file))) continue;
     if (transactional) await db.exec('BEGIN');
     for (const statement of file.statements) {
       try {
@@ -61,6 +65,37 @@ export async function applyMigrations(db: ScratchDatabase, files: ParsedFile[], 
     }
     if (transactional) await db.exec('COMMIT');
     await resetSession(db);
+  }
+}
+
+/** The file can be wrapped in BEGIN … COMMIT: it has no statement that refuses a transaction block and none of its own. */
+function runsInTransaction(file: ParsedFile): boolean {
+  return !managesTransactions(file) && !file.statements.some(cannotRunInTransaction);
+}
+
+/**
+ * The file can go in one round trip. Not when it creates roles: a server engine (roles are cluster-wide)
+ * skips each CREATE ROLE of a role the run already made, which it can only do for a statement on its own.
+ */
+function sendsWhole(file: ParsedFile): boolean {
+  return runsInTransaction(file) && !file.statements.some((s) => s.type === 'CreateRoleStmt');
+}
+
+/**
+ * Runs a whole file as one transaction in one round trip (then ends its session settings). Returns false,
+ * with the transaction rolled back and nothing of the file applied, when any statement failed.
+ */
+async function tryWholeFile(db: ScratchDatabase, file: ParsedFile): Promise<boolean> {
+  if (file.statements.length === 0) return true;
+  // A newline before each semicolon: a statement's text may end in a -- comment.
+  const body = file.statements.map((s) => `${s.sql}\n;`).join('\n');
+  try {
+    await db.exec(`BEGIN;\n${body}\nCOMMIT;\n${RESET_SESSION}`);
+    return true;
+  } catch {
+    await db.exec('ROLLBACK').catch(() => undefined);
+    await resetSession(db);
+    return false;
   }
 }
 
@@ -83,6 +118,8 @@ export async function applyReference(db: ScratchDatabase, files: ParsedFile[], o
   let waiting: WaitingStatement[] = [];
   for (const [index, file] of files.entries()) {
     onFile?.(file, index, files.length);
+    // Most files apply whole; one that waits for a later file or fails is rolled back and run statement by statement.
+    if (sendsWhole(file) && (await tryWholeFile(db, file))) continue;
     const session: ParsedStatement[] = [];
     for (const statement of file.statements) {
       const error = await tryStatement(db, statement);
@@ -149,8 +186,10 @@ function isWaiting(error: unknown): boolean {
   return pg !== undefined && WAITING_STATES.has(pg.code ?? '');
 }
 
+const RESET_SESSION = 'RESET ALL; RESET ROLE; RESET SESSION AUTHORIZATION';
+
 async function resetSession(db: ScratchDatabase): Promise<void> {
-  await db.exec('RESET ALL; RESET ROLE; RESET SESSION AUTHORIZATION');
+  await db.exec(RESET_SESSION);
 }
 
 /** `file:line:column: SQLSTATE message`, with detail, hint and the offending line under it. */
