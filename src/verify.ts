@@ -1,7 +1,7 @@
 import { analyzeInputs, mergeNeeds, type InputNeeds } from './apply/input-needs.js';
 import { join } from 'node:path';
 import { AUTH_SCHEMA, BUILTIN_ROLES, clusterRoles, preludeSql } from './apply/prelude.js';
-import { buildSideCatalog, type SideCache } from './build-side.js';
+import { buildSideCatalog, countStatements, type SideCache } from './build-side.js';
 import { baseKey } from './cache/cache-keys.js';
 import { CatalogCache } from './cache/catalog-cache.js';
 import { CheckpointStore } from './cache/checkpoint-store.js';
@@ -24,6 +24,7 @@ import { listCheckedObjects, markIgnored } from './report/checked-objects.js';
 import { applyIgnoreRules } from './report/ignore.js';
 import { checkMigrationHistory } from './history/check-history.js';
 import { checkReferenceOrder } from './inputs/reference-order.js';
+import { trace } from './trace.js';
 
 /**
  * The whole check: discover and parse the inputs, apply the reference to one scratch database and
@@ -39,6 +40,7 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
     parseAll(inputs.baseline, cwd),
     parseAll(inputs.migrations.map((m) => m.path), cwd),
   ]);
+  trace('parsed all files', started);
   const referenceNeeds = analyzeInputs(reference);
   const migrationNeeds = analyzeInputs([...baseline, ...migrations]);
   const allNeeds = mergeNeeds(referenceNeeds, migrationNeeds);
@@ -74,13 +76,18 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
     options.onProgress?.({ phase: 'apply', side, file: f.file.displayPath, index, total });
   try {
     const common = { roles: clusterRoles(allNeeds), usesAuth: allNeeds.usesAuth, extensions, introspect, engines, checkpointThresholdMs: options.checkpointThresholdMs };
+    const history = [...baseline, ...migrations];
+    const referenceIsLargest = countStatements(reference) > countStatements(history);
     const [ref, mig] = await Promise.all([
-      buildSideCatalog({ ...common, side: 'reference', files: reference, needs: referenceNeeds, cache: cacheFor('reference', referenceNeeds), onFile: progress('reference') }),
-      buildSideCatalog({ ...common, side: 'migrations', files: [...baseline, ...migrations], needs: migrationNeeds, cache: cacheFor('migrations', migrationNeeds), onFile: progress('migrations') }),
+      buildSideCatalog({ ...common, side: 'reference', files: reference, needs: referenceNeeds, cache: cacheFor('reference', referenceNeeds), onFile: progress('reference'), largest: referenceIsLargest }),
+      buildSideCatalog({ ...common, side: 'migrations', files: history, needs: migrationNeeds, cache: cacheFor('migrations', migrationNeeds), onFile: progress('migrations'), largest: !referenceIsLargest }),
     ]);
+    trace('both sides built');
     options.onProgress?.({ phase: 'introspect' });
     const located = annotateLocations(collectFindings(ref.catalog, mig.catalog, options), new SourceLocator(reference, cwd), new SourceLocator([...baseline, ...migrations], cwd));
+    trace('diffed and located');
     const files = await fileChecks;
+    trace('file checks done');
     const { findings, ignored } = finalizeFindings([...located, ...files.flatMap((c) => c.findings)], options);
     const info = await engines.info();
     return {

@@ -3,9 +3,10 @@
  * databases in the main thread would take turns on one core; in two workers they start and apply in parallel.
  * The main thread compiles the WebAssembly once and hands the compiled module to each worker.
  */
-import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { PGlite } from '@electric-sql/pglite';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadPgliteExtensions } from './pglite-extensions.js';
+import { pgliteStartParams, type SharedModules } from './pglite-settings.js';
 
 export interface PgliteWorkerData {
   /** A data directory on disk (opened in place), or … */
@@ -13,7 +14,7 @@ export interface PgliteWorkerData {
   /** … an uncompressed tarball of one, loaded into memory. */
   tarball?: Blob;
   extensions: string[];
-  shared: Pick<PGliteOptions, 'pgliteWasmModule' | 'initdbWasmModule' | 'fsBundle'>;
+  shared: SharedModules;
 }
 
 export type WorkerRequestBody = { op: 'exec'; sql: string } | { op: 'query'; sql: string; params?: unknown[] } | { op: 'dump' };
@@ -42,7 +43,7 @@ async function run(): Promise<void> {
   let db: PGlite;
   try {
     const storage = data.tarball ? { loadDataDir: data.tarball } : { dataDir: data.dataDir, relaxedDurability: true };
-    db = await PGlite.create({ ...data.shared, ...storage, extensions: await loadPgliteExtensions(data.extensions) });
+    db = await PGlite.create({ ...data.shared, ...storage, startParams: pgliteStartParams(), extensions: await loadPgliteExtensions(data.extensions) });
   } catch (error) {
     port.postMessage({ id: 0, ready: false, error: serializeError(error) } satisfies WorkerResponse);
     return;

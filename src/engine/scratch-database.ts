@@ -35,6 +35,11 @@ export interface ScratchRequest {
   fromCheckpoint?: string;
   /** How many statements will run: an engine may pick a faster storage for large inputs. */
   statements?: number;
+  /**
+   * This side runs more statements than the other: an engine with a faster storage that costs much more
+   * memory gives it to this side only, which bounds the run's memory (the other side finishes earlier anyway).
+   */
+  largest?: boolean;
 }
 
 /** Creates scratch databases on one engine. */
