@@ -47,8 +47,9 @@ export async function introspectCatalog(db: ScratchDatabase, options: Introspect
     const sql = kind.query({ versionNum: options.versionNum });
     const began = performance.now();
     const rows = await db.query<Record<string, any>>(sql, sql.includes('$1') ? [schemaNames] : []);
+    const queried = performance.now();
     const objects = await kind.toObjects(rows);
-    trace(`${db.label}: introspected ${kind.kind} (${rows.length} rows)`, began);
+    trace(`${db.label}: introspected ${kind.kind} (${rows.length} rows; query ${Math.round(queried - began)} ms)`, began);
     catalog.set(kind.kind, new Map(objects.map((o: CatalogObject) => [o.key, o])));
   }
   return catalog;

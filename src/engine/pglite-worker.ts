@@ -4,6 +4,8 @@
  * The main thread compiles the WebAssembly once and hands the compiled module to each worker.
  */
 import { PGlite } from '@electric-sql/pglite';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadPgliteExtensions } from './pglite-extensions.js';
 import { pgliteStartParams, type SharedModules } from './pglite-settings.js';
@@ -17,7 +19,7 @@ export interface PgliteWorkerData {
   shared: SharedModules;
 }
 
-export type WorkerRequestBody = { op: 'exec'; sql: string } | { op: 'query'; sql: string; params?: unknown[] } | { op: 'dump' };
+export type WorkerRequestBody = { op: 'exec'; sql: string } | { op: 'query'; sql: string; params?: unknown[] } | { op: 'dump' } | { op: 'save'; destination: string };
 export type WorkerRequest = WorkerRequestBody & { id: number };
 
 export type WorkerResponse =
@@ -57,6 +59,9 @@ async function run(): Promise<void> {
       } else if (request.op === 'query') {
         const result = await db.query(request.sql, request.params);
         port.postMessage({ id: request.id, ok: true, rows: result.rows } satisfies WorkerResponse);
+      } else if (request.op === 'save') {
+        const saved = await saveDataDir(db, request.destination);
+        port.postMessage({ id: request.id, ok: true, rows: [saved] } satisfies WorkerResponse);
       } else {
         const tarball = new Uint8Array(await (await db.dumpDataDir('none')).arrayBuffer());
         port.postMessage({ id: request.id, ok: true, rows: [tarball] } satisfies WorkerResponse, [tarball.buffer]);
@@ -65,6 +70,40 @@ async function run(): Promise<void> {
       port.postMessage({ id: request.id, ok: false, error: serializeError(error) } satisfies WorkerResponse);
     }
   });
+}
+
+/** The parts of PGlite's Emscripten module a direct copy of its in-memory data directory needs. */
+interface EmscriptenFs {
+  readdir(path: string): string[];
+  stat(path: string): { mode: number };
+  isDir(mode: number): boolean;
+  readFile(path: string): Uint8Array;
+}
+
+/**
+ * Writes an in-memory data directory to `destination` straight from PGlite's in-memory file system: about
+ * 5× faster than a tarball dump (which builds the archive in JavaScript, then has it copied and unpacked)
+ * for a 60 MB directory. It reads PGlite internals (its Emscripten module), so when they are not there it
+ * returns false and the caller falls back to the public dumpDataDir.
+ */
+async function saveDataDir(db: PGlite, destination: string): Promise<boolean> {
+  const mod = (db as unknown as { mod?: { FS?: EmscriptenFs; ENV?: Record<string, string> } }).mod;
+  const fs = mod?.FS;
+  const root = mod?.ENV?.PGDATA;
+  if (!fs || !root || typeof fs.readdir !== 'function') return false;
+  const writes: Promise<void>[] = [];
+  const walk = async (from: string, to: string) => {
+    await mkdir(to, { recursive: true });
+    for (const name of fs.readdir(from)) {
+      if (name === '.' || name === '..') continue;
+      const source = `${from}/${name}`;
+      if (fs.isDir(fs.stat(source).mode)) await walk(source, join(to, name));
+      else writes.push(writeFile(join(to, name), fs.readFile(source)));
+    }
+  };
+  await walk(root, destination);
+  await Promise.all(writes);
+  return true;
 }
 
 void run();

@@ -1,0 +1,45 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, normalize, sep } from 'node:path';
+
+/**
+ * Writes the files of an uncompressed tarball, as PGlite's dumpDataDir makes them (ustar: regular files and
+ * folders, short names), into `destination`. Anything else in it (links, long-name records, a name that
+ * would leave the destination) is refused with an error, so the caller can keep the tarball as it is.
+ */
+export async function extractTarball(tarball: Uint8Array, destination: string): Promise<void> {
+  const writes: Promise<void>[] = [];
+  const folders = new Set<string>();
+  const ensureFolder = async (folder: string) => {
+    if (folders.has(folder)) return;
+    folders.add(folder);
+    await mkdir(folder, { recursive: true });
+  };
+  let offset = 0;
+  while (offset + 512 <= tarball.length) {
+    const header = tarball.subarray(offset, offset + 512);
+    if (header.every((byte) => byte === 0)) break; // end-of-archive blocks
+    const name = text(header, 345, 155) ? `${text(header, 345, 155)}/${text(header, 0, 100)}` : text(header, 0, 100);
+    const size = parseInt(text(header, 124, 12).trim() || '0', 8);
+    const type = String.fromCharCode(header[156] || 0x30);
+    const target = normalize(join(destination, name));
+    if (!Number.isFinite(size) || !(target === destination || target.startsWith(destination + sep))) throw new Error(`unexpected tarball entry ${JSON.stringify(name)}`);
+    offset += 512;
+    if (type === '5') {
+      await ensureFolder(target);
+    } else if (type === '0') {
+      const data = tarball.subarray(offset, offset + size);
+      writes.push(ensureFolder(dirname(target)).then(() => writeFile(target, data)));
+    } else {
+      throw new Error(`unexpected tarball entry type ${JSON.stringify(type)} for ${name}`);
+    }
+    offset += Math.ceil(size / 512) * 512;
+  }
+  await Promise.all(writes);
+}
+
+/** A NUL-terminated ASCII field of a tar header. */
+function text(header: Uint8Array, start: number, length: number): string {
+  const field = header.subarray(start, start + length);
+  const end = field.indexOf(0);
+  return Buffer.from(end < 0 ? field : field.subarray(0, end)).toString('latin1');
+}
