@@ -6,7 +6,8 @@
 //   server     verify-schema --database-url on a running PostgreSQL (when one is reachable)
 //   floor      on that same running server: createdb ×2, `psql -1 -f` of all reference files into one database
 //              and of all migrations into another, `pg_dump --schema-only` of both, `diff`, dropdb ×2
-//   +1 warm    verify-schema on PGlite after adding one migration to a history it has seen (checkpoint cache)
+//   +1 warm    verify-schema on PGlite after adding one migration to a history it has seen (checkpoint cache),
+//              and the same on the server (checkpoints as template databases)
 //
 // Environment: BENCH_DATABASE_URL (default: VERIFY_SCHEMA_TEST_DATABASE_URL), BENCH_RUNS (default 3),
 // BENCH_SIZES (default "S,M,L").
@@ -114,6 +115,10 @@ function measure(label, fn) {
 const serverReachable = URL_ && spawnSync('psql', [URL_, '-Atc', 'select 1'], { encoding: 'utf8' }).status === 0;
 if (!serverReachable) console.log(`no reachable server (BENCH_DATABASE_URL / VERIFY_SCHEMA_TEST_DATABASE_URL): server and floor are skipped`);
 
+const checkpointDatabases = () =>
+  serverReachable ? execFileSync('psql', [URL_, '-Atc', `SELECT datname FROM pg_database WHERE datname LIKE 'verify\\_schema\\_ckpt\\_%'`], { encoding: 'utf8' }).split('\n').filter(Boolean) : [];
+const checkpointsBefore = new Set(checkpointDatabases());
+
 const results = [];
 for (const size of SIZES) {
   const p = projectFor(size);
@@ -138,8 +143,26 @@ for (const size of SIZES) {
       return timed('node', verifyArgs(p), { env });
     });
     for (let i = 1; i <= extra; i++) rmSync(join(p.migrations[0], `V${p.migrationCount + i}__bench_extra_${i}.sql`));
+    if (serverReachable) {
+      // The same on a server, where the checkpoints are template databases.
+      timed('node', verifyArgs(p, ['--database-url', URL_]), { env });
+      extra = 0;
+      row.serverWarm = measure('+1 server', () => {
+        extra++;
+        writeFileSync(join(p.migrations[0], `V${p.migrationCount + extra}__bench_extra_${extra}.sql`), `ALTER TABLE t0000 ADD COLUMN bench_extra_${extra} int;\n`);
+        return timed('node', verifyArgs(p, ['--database-url', URL_]), { env });
+      });
+      for (let i = 1; i <= extra; i++) rmSync(join(p.migrations[0], `V${p.migrationCount + i}__bench_extra_${i}.sql`));
+    }
   }
   results.push(row);
+}
+
+// The server checkpoints this benchmark made, then the temporary roles they kept alive.
+for (const name of checkpointDatabases().filter((n) => !checkpointsBefore.has(n))) execFileSync('psql', [URL_, '-qc', `DROP DATABASE IF EXISTS ${name}`]);
+if (serverReachable && checkpointDatabases().length === 0) {
+  const roles = execFileSync('psql', [URL_, '-Atc', `SELECT rolname FROM pg_roles WHERE shobj_description(oid, 'pg_authid') LIKE 'verify-schema scratch role%'`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  for (const role of roles) execFileSync('psql', [URL_, '-qc', `DROP ROLE IF EXISTS "${role}"`]);
 }
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}` + (serverReachable ? `, ${execFileSync('psql', [URL_, '-Atc', 'show server_version'], { encoding: 'utf8' }).trim().split(' ')[0]} server on loopback` : '');
@@ -152,9 +175,9 @@ const lines = [
   `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine}. Median of ${RUNS} runs each; peak memory is the`,
   'largest resident set of the measured process tree (for the floor: the client tools, not the server).',
   '',
-  '| size | tables | migrations | embedded | server | floor | embedded / floor | server / floor | +1 migration, warm (embedded) | peak MB embedded | peak MB server |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-  ...results.map((r) => `| ${r.size} | ${r.tables} | ${r.migrations} | ${fmt(r.embedded)} | ${fmt(r.server)} | ${fmt(r.floor)} | ${ratio(r.embedded, r.floor)} | ${ratio(r.server, r.floor)} | ${fmt(r.warm)} | ${mem(r.embedded)} | ${mem(r.server)} |`),
+  '| size | tables | migrations | embedded | server | floor | embedded / floor | server / floor | +1 migration, warm (embedded) | +1 migration, warm (server) | peak MB embedded | peak MB server |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ...results.map((r) => `| ${r.size} | ${r.tables} | ${r.migrations} | ${fmt(r.embedded)} | ${fmt(r.server)} | ${fmt(r.floor)} | ${ratio(r.embedded, r.floor)} | ${ratio(r.server, r.floor)} | ${fmt(r.warm)} | ${fmt(r.serverWarm)} | ${mem(r.embedded)} | ${mem(r.server)} |`),
   '',
 ];
 const out = join(ROOT, 'BENCHMARKS.results.md');

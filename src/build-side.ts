@@ -4,7 +4,7 @@ import type { InputNeeds } from './apply/input-needs.js';
 import { runPrelude } from './apply/prelude.js';
 import type { CatalogCache } from './cache/catalog-cache.js';
 import { chainKeys } from './cache/cache-keys.js';
-import { FINGERPRINT_SQL, type CheckpointStore } from './cache/checkpoint-store.js';
+import { FINGERPRINT_SQL, type Checkpoints, type CheckpointStore } from './cache/checkpoint-store.js';
 import type { Catalog } from './catalog/catalog-object.js';
 import { introspectCatalog, type IntrospectOptions } from './catalog/introspect.js';
 import type { EngineProvider } from './engine/start-engine.js';
@@ -61,8 +61,9 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
   const engine = await request.engines.get();
   trace(`${request.side}: engine ready`, t);
   const useCheckpoints = request.cache && request.side === 'migrations' && engine.supportsCheckpoints;
-  let start = useCheckpoints ? await request.cache!.checkpoints.findLongest(keys) : undefined;
-  let db = start ? await openCheckpoint(request, start) : undefined;
+  const store: Checkpoints | undefined = useCheckpoints ? (engine.checkpoints ?? request.cache!.checkpoints) : undefined;
+  let start = store ? await store.findLongest(keys) : undefined;
+  let db = start ? await openCheckpoint(request, store!, start) : undefined;
   if (!db) {
     start = undefined;
     db = await engine.createScratch({ label: request.side, extensions: request.extensions, statements: countStatements(request.files), largest: request.largest });
@@ -86,10 +87,10 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
       const worthSaving = () => performance.now() - began > (request.checkpointThresholdMs ?? CHECKPOINT_WORTH_MS);
       await applyMigrations(db, remaining.slice(0, -1), onFile);
       if (remaining.length > 1 && worthSaving()) {
-        await saveCheckpoint(request, keys[keys.length - 2], db);
+        await saveCheckpoint(store!, keys[keys.length - 2], db);
       }
       await applyMigrations(db, remaining.slice(-1), onFile && ((file) => onFile(file, remaining.length - 1, remaining.length)));
-      if (worthSaving()) await saveCheckpoint(request, finalKey!, db);
+      if (worthSaving()) await saveCheckpoint(store!, finalKey!, db);
     } else {
       await applyMigrations(db, remaining, onFile);
     }
@@ -110,7 +111,7 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
  * Starts a scratch database from a checkpoint, or returns undefined (and deletes the checkpoint) when the
  * engine cannot start from it or the database it starts is not the one that was saved.
  */
-async function openCheckpoint(request: SideRequest, start: { path: string; fingerprint: string }): Promise<ScratchDatabase | undefined> {
+async function openCheckpoint(request: SideRequest, store: Checkpoints, start: { path: string; fingerprint: string }): Promise<ScratchDatabase | undefined> {
   const engine = await request.engines.get();
   let db: ScratchDatabase | undefined;
   try {
@@ -121,7 +122,7 @@ async function openCheckpoint(request: SideRequest, start: { path: string; finge
     // Damaged: fall through, delete it and start from scratch.
   }
   await db?.close();
-  await request.cache!.checkpoints.discard(start.path);
+  await store.discard(start.path);
   return undefined;
 }
 
@@ -129,8 +130,8 @@ export function countStatements(files: ParsedFile[]): number {
   return files.reduce((n, f) => n + f.statements.length, 0);
 }
 
-async function saveCheckpoint(request: SideRequest, key: string, db: ScratchDatabase): Promise<void> {
+async function saveCheckpoint(store: Checkpoints, key: string, db: ScratchDatabase): Promise<void> {
   const [row] = await db.query<{ fingerprint: string }>(FINGERPRINT_SQL);
-  await request.cache!.checkpoints.save(key, row.fingerprint, (folder) => db.saveCheckpoint!(folder));
+  await store.save(key, row.fingerprint, (path) => db.saveCheckpoint!(path));
 }
 

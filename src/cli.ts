@@ -11,8 +11,6 @@ import type { Report } from './report/finding.js';
 import { colorWanted } from './report/colors.js';
 import { formatMarkdown } from './report/format-markdown.js';
 import { pairReportTargets, renderReport, REPORT_FORMATS, reportFlags } from './report/render-report.js';
-import { checkRedundantIndexes, checkRedundantIndexesLive } from './rules/redundant-indexes/check-redundant-indexes.js';
-import { verifyLive } from './live.js';
 import { verifySchema } from './verify.js';
 
 export const EXIT_OK = 0;
@@ -79,10 +77,14 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
 }
 
 /** The command line's one decision: which API call answers it. */
-function runCommand(command: string, options: VerifyOptions): Promise<Report> {
+async function runCommand(command: string, options: VerifyOptions): Promise<Report> {
   const live = options.live;
-  if (command === 'redundant-indexes') return live ? checkRedundantIndexesLive({ ...options, live }) : checkRedundantIndexes(options);
-  return live ? verifyLive(options) : verifySchema(options);
+  // The live and redundant-indexes commands (and the Postgres driver they need) load only when asked for.
+  if (command === 'redundant-indexes') {
+    const { checkRedundantIndexes, checkRedundantIndexesLive } = await import('./rules/redundant-indexes/check-redundant-indexes.js');
+    return live ? checkRedundantIndexesLive({ ...options, live }) : checkRedundantIndexes(options);
+  }
+  return live ? (await import('./live.js')).verifyLive(options) : verifySchema(options);
 }
 
 async function writeReport(path: string, text: string): Promise<void> {

@@ -52,13 +52,16 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
   fileChecks.catch(() => undefined); // awaited below; this only keeps an early engine failure from leaving it unhandled
 
   const engines = engineProvider(options, cwd);
-  const knownInfo = engines.knownInfo;
+  // The cache keys name the engine: PGlite's is known without starting it; a server's once connected.
+  // --keep-databases asks for the scratch databases themselves, so nothing comes from the cache.
+  const caching = options.cache !== false && !options.keepDatabases;
+  const knownInfo = caching ? (engines.knownInfo ?? (await engines.info())) : undefined;
   const excludeSchemas = allNeeds.usesAuth ? [AUTH_SCHEMA] : [];
   const introspect = { schemas: options.schemas, excludeSchemas, comments: options.comments, privileges: options.privileges };
   const extensions = [...allNeeds.extensions].sort();
   const cacheDir = options.cacheDir ?? defaultCacheDir(cwd);
   const cacheFor = (side: 'reference' | 'migrations', needs: InputNeeds): SideCache | undefined =>
-    options.cache === false || !knownInfo
+    !knownInfo
       ? undefined
       : {
           catalogs: new CatalogCache(join(cacheDir, 'catalogs')),

@@ -1,11 +1,12 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCacheDir } from '../src/engine/cache-dir.js';
 import { extractTarball } from '../src/engine/extract-tarball.js';
 import { PgliteEngine } from '../src/engine/pglite-engine.js';
 import { verifySchema } from '../src/verify.js';
 import type { Report } from '../src/report/finding.js';
+import { serverQuery, TEST_SERVER_URL } from './helpers/server.js';
 import { tempDir } from './helpers/temp-dir.js';
 
 /** A history of `n` migrations, each adding a table with a foreign key to the previous one. */
@@ -120,6 +121,52 @@ describe('checkpoint and catalog cache', () => {
     expect(report.cache).toEqual({ reference: { from: 'scratch', replayed: 1 }, migrations: { from: 'scratch', replayed: 3 } });
     expect(existsSync(join(empty, 'catalogs'))).toBe(false);
     expect(existsSync(join(empty, 'checkpoints'))).toBe(false);
+  });
+});
+
+describe.skipIf(!TEST_SERVER_URL)('checkpoint cache on a server (template databases)', () => {
+  const checkpointDatabases = async () =>
+    (await serverQuery<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'verify\\_schema\\_ckpt\\_%' ORDER BY 1`)).map((r) => r.datname);
+  let cacheDir: string;
+  let project: string;
+  let before: string[];
+  const run = (cache: boolean) =>
+    verifySchema({ reference: ['ref'], migrations: ['mig'], cwd: project, cacheDir, cache, checkpointThresholdMs: 0, databaseUrl: TEST_SERVER_URL });
+
+  beforeAll(async () => {
+    cacheDir = tempDir('vs-server-cache-');
+    project = tempDir('vs-server-cache-project-');
+    before = await checkpointDatabases();
+  });
+  afterAll(async () => {
+    for (const name of (await checkpointDatabases()).filter((n) => !before.includes(n))) await serverQuery(`DROP DATABASE IF EXISTS ${name}`);
+  });
+
+  it('starts from a copy of the unchanged prefix, gives the same findings as --no-cache, and drops a damaged copy', async () => {
+    writeProject(project, 8);
+    expect((await run(false)).cache?.migrations).toEqual({ from: 'scratch', replayed: 8 });
+    expect(await checkpointDatabases()).toEqual(before); // --no-cache makes none
+
+    const cold = await run(true);
+    expect(cold.cache).toEqual({ reference: { from: 'scratch', replayed: 1 }, migrations: { from: 'scratch', replayed: 8 } });
+    const saved = (await checkpointDatabases()).filter((n) => !before.includes(n));
+    expect(saved).toHaveLength(2); // the states before and after the newest migration
+
+    writeFileSync(join(project, 'mig', 'V9__extra.sql'), 'ALTER TABLE t8 ADD COLUMN note text;\n');
+    const added = await run(true);
+    expect(added.cache?.migrations).toEqual({ from: 'checkpoint', replayed: 1, of: 9 });
+    expect(findingsOf(added)).toEqual(['column-extra public.t8.note {"migrations":{"type":"text","nullable":"NULL","default":null,"identity":null,"generated":null,"collation":null}}']);
+    expect(findingsOf(added)).toEqual(findingsOf(await run(false)));
+
+    // A checkpoint database that is not what was saved (here: changed behind the tool's back) is dropped and rebuilt.
+    writeFileSync(join(project, 'mig', 'V10__more.sql'), 'ALTER TABLE t8 ADD COLUMN more text;\n');
+    rmSync(join(cacheDir, 'catalogs'), { recursive: true, force: true });
+    const newest = (await checkpointDatabases()).filter((n) => !before.includes(n));
+    for (const name of newest) await serverQuery('CREATE TABLE tampered (id int)', [], name);
+    const rebuilt = await run(true);
+    expect(rebuilt.cache?.migrations).toMatchObject({ replayed: 10 });
+    expect(findingsOf(rebuilt)).toEqual(findingsOf(await run(false)));
+    expect(rebuilt.findings.some((f) => f.object === 'public.tampered')).toBe(false);
   });
 });
 

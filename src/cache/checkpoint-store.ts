@@ -11,12 +11,22 @@ const MARKER = '.verify-schema-checkpoint';
 export const CHECKPOINT_TARBALL = 'datadir.tar';
 
 
+/** Where checkpoints are kept: folders in the cache (embedded engine) or template databases (server). */
+export interface Checkpoints {
+  /** The longest prefix with a checkpoint: its index in `keys`, where it is, and the fingerprint it must show. */
+  findLongest(keys: string[]): Promise<{ index: number; path: string; fingerprint: string } | undefined>;
+  /** Saves the state after keys[i] through `write(path)`. */
+  save(key: string, fingerprint: string, write: (path: string) => Promise<void>): Promise<void>;
+  /** Deletes a checkpoint that could not be started from or is not the one saved. */
+  discard(path: string): Promise<void>;
+}
+
 /**
  * Saved database states of migration-history prefixes (on PGlite, copies of the data directory). A pull
  * request usually adds one migration: the next run starts from the state after the unchanged prefix and
  * applies only what follows. A checkpoint is complete only when its marker names its own key.
  */
-export class CheckpointStore {
+export class CheckpointStore implements Checkpoints {
   constructor(private readonly dir: string) {}
 
   /**
@@ -63,7 +73,7 @@ export class CheckpointStore {
 }
 
 /**
- * What a database started from a checkpoint must show to be trusted: the cluster's system identifier (a data
- * directory that was lost and re-initialised gets a new one) and the size of its catalog.
+ * What a database started from a checkpoint must show to be trusted: the size of its catalog (a damaged or
+ * swapped checkpoint shows another). Readable by any role, on every engine.
  */
-export const FINGERPRINT_SQL = `SELECT (SELECT system_identifier FROM pg_control_system())::text || ':' || count(*)::text || ':' || max(oid)::text AS fingerprint FROM pg_class`;
+export const FINGERPRINT_SQL = `SELECT count(*)::text || ':' || max(oid)::text || ':' || (SELECT count(*) FROM pg_attribute)::text AS fingerprint FROM pg_class`;

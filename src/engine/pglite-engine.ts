@@ -1,4 +1,3 @@
-import { PGlite } from '@electric-sql/pglite';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -12,7 +11,7 @@ import { registerCleanup } from './cleanup.js';
 import { copyTree } from './copy-tree.js';
 import { extractTarball } from './extract-tarball.js';
 import { trace } from '../trace.js';
-import { pgliteStartParams, type SharedModules } from './pglite-settings.js';
+import type { SharedModules } from './pglite-settings.js';
 import type { PgliteWorkerData, WorkerRequestBody, WorkerResponse } from './pglite-worker.js';
 import type { Engine, EngineInfo, ScratchDatabase, ScratchRequest } from './scratch-database.js';
 
@@ -252,6 +251,8 @@ async function ensureTemplate(
     // Every scratch database copies or loads this directory, so it is kept small: 1 MB WAL segments instead
     // of 16, no template0 (7 MB that nothing reads; template1 stays for CREATE DATABASE), and none of the
     // WAL segments Postgres pre-allocates for later (6 MB).
+    // PGlite's JavaScript is loaded in this thread only here: scratch databases load it in their own threads.
+    const [{ PGlite }, { pgliteStartParams }] = await Promise.all([import('@electric-sql/pglite'), import('./pglite-settings.js')]);
     const settings = pgliteStartParams();
     const created = await PGlite.create({ ...shared, initdbWasmModule: await compileInitdb(), dataDir: building, initDbStartParams: ['--wal-segsize=1'], startParams: settings });
     for (const sql of ['ALTER DATABASE template0 IS_TEMPLATE false', 'DROP DATABASE template0', 'CHECKPOINT']) await created.exec(sql);
@@ -295,7 +296,7 @@ async function removeFutureWal(dataDir: string, current: string): Promise<void> 
   await Promise.all(segments.slice(1).map((name) => rm(join(walDir, name))));
 }
 
-async function currentWalSegment(db: PGlite): Promise<string> {
+async function currentWalSegment(db: Pick<import('@electric-sql/pglite').PGlite, 'query'>): Promise<string> {
   const { rows } = await db.query<{ segment: string }>('SELECT pg_walfile_name(pg_current_wal_insert_lsn()) AS segment');
   return rows[0].segment;
 }

@@ -1,3 +1,5 @@
+import type { Checkpoints } from '../cache/checkpoint-store.js';
+
 /**
  * The one interface every engine implements: a throw-away database that SQL can be run in and read from.
  * PGlite and a real server differ only behind it (as kysely's dialects differ only in their driver).
@@ -47,6 +49,11 @@ export interface Engine {
   readonly info: EngineInfo;
   /** The engine can start scratch databases from checkpoints (see ScratchDatabase.saveCheckpoint). */
   readonly supportsCheckpoints: boolean;
+  /**
+   * Where this engine keeps checkpoints when not in the cache folder (a server keeps them as template
+   * databases); absent: the cache folder's checkpoint store.
+   */
+  readonly checkpoints?: Checkpoints;
   createScratch(request: ScratchRequest): Promise<ScratchDatabase>;
   /**
    * Engines whose scratch databases share one cluster (a server) make the roles the run needs, through the

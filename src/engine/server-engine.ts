@@ -6,6 +6,7 @@ import { registerCleanup } from './cleanup.js';
 import { maskSecrets, withDatabase, type ConnectionUrl } from './connection-url.js';
 import { asPostgresError, type Engine, type EngineInfo, type ScratchDatabase, type ScratchRequest } from './scratch-database.js';
 import { readServerVersion, ServerConnection } from './server-connection.js';
+import { ServerCheckpoints } from './server-checkpoints.js';
 
 export interface ServerEngineOptions {
   url: ConnectionUrl;
@@ -28,8 +29,9 @@ export const SCRATCH_MARK = 'verify-schema scratch';
  * SIGINT/SIGTERM (registered with cleanup.ts) and after a broken connection, reconnecting if it must.
  */
 export class ServerEngine implements Engine {
-  /** Checkpoints (template databases) are not built for servers yet: every run replays its inputs. */
-  readonly supportsCheckpoints = false;
+  readonly supportsCheckpoints = true;
+  /** Checkpoints are template databases on the server itself (see ServerCheckpoints). */
+  readonly checkpoints: ServerCheckpoints = new ServerCheckpoints(() => this.adminConnection(), (message) => this.options.onNotice?.(message));
   private admin: ServerConnection;
   /** Scratch databases of this run that may exist, by name (added before CREATE, so a signal mid-way is covered). */
   private readonly databases = new Set<string>();
@@ -65,10 +67,12 @@ export class ServerEngine implements Engine {
     if (this.shutdown) throw new EngineError('the server engine is shutting down');
     const name = `${SCRATCH_PREFIX}${randomBytes(6).toString('hex')}`;
     this.databases.add(name);
-    // C collation and libc provider whatever the cluster's default, like the embedded engine (and its sort orders).
+    // C collation and libc provider whatever the cluster's default, like the embedded engine (and its sort
+    // orders). A checkpoint was made that way and is copied as it is.
     const locale = this.info.versionNum >= 150000 ? ` LOCALE_PROVIDER libc` : '';
+    const from = request.fromCheckpoint ? `TEMPLATE ${request.fromCheckpoint}` : `TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'${locale}`;
     try {
-      await (await this.adminConnection()).exec(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'${locale}`);
+      await (await this.adminConnection()).exec(`CREATE DATABASE ${name} ${from}`);
     } catch (error) {
       this.databases.delete(name);
       throw this.createError(error, 'create databases', 'CREATEDB', `ALTER ROLE ${this.options.url.user ?? '<role>'} CREATEDB`);
@@ -77,7 +81,7 @@ export class ServerEngine implements Engine {
     try {
       // A scratch database is thrown away: no commit waits for its WAL to reach the disk (measured at L on
       // PG15: 1,001 migration commits cost about 4 s of flushes).
-      connection = await ServerConnection.open(this.options.url, withDatabase(this.options.url, name), name, { synchronous_commit: 'off' });
+      connection = await this.connectTo(name);
       // Run inside the scratch database itself: nothing but CREATE/DROP DATABASE touches the URL's database.
       await connection.exec(`COMMENT ON DATABASE ${name} IS '${SCRATCH_MARK} database (${request.label} side), pid ${process.pid} on ${hostname().replace(/'/g, '')}, ${new Date().toISOString()}; safe to drop'`);
     } catch (error) {
@@ -85,7 +89,7 @@ export class ServerEngine implements Engine {
       await this.dropDatabase(name);
       throw error;
     }
-    const scratch = new ServerScratch(request.label, name, connection, this.runRoles, (s) => this.closeScratch(s));
+    const scratch = new ServerScratch(request.label, name, connection, this.runRoles, (s) => this.closeScratch(s), (s, target) => this.copyScratch(s, target));
     this.scratches.add(scratch);
     return scratch;
   }
@@ -118,6 +122,24 @@ export class ServerEngine implements Engine {
       }
       this.markedRoles.add(role);
       await connection.exec(`COMMENT ON ROLE ${ident} IS '${SCRATCH_MARK} role, created for pid ${process.pid}; safe to drop'`);
+    }
+  }
+
+  private connectTo(name: string): Promise<ServerConnection> {
+    return ServerConnection.open(this.options.url, withDatabase(this.options.url, name), name, { synchronous_commit: 'off' });
+  }
+
+  /**
+   * Copies a scratch database into a new database `target` (a checkpoint). Postgres copies only a database
+   * nobody is connected to, so the scratch's connection is closed for the copy and reopened after it; the
+   * appliers save checkpoints between files, where the session has nothing to keep.
+   */
+  private async copyScratch(scratch: ServerScratch, target: string): Promise<void> {
+    await scratch.connection.end();
+    try {
+      await (await this.adminConnection()).exec(`CREATE DATABASE ${target} TEMPLATE ${scratch.name}`);
+    } finally {
+      scratch.connection = await this.connectTo(scratch.name);
     }
   }
 
@@ -204,10 +226,15 @@ class ServerScratch implements ScratchDatabase {
   constructor(
     readonly label: string,
     readonly name: string,
-    readonly connection: ServerConnection,
+    public connection: ServerConnection,
     private readonly runRoles: Set<string>,
     private readonly release: (s: ServerScratch) => Promise<void>,
+    private readonly copy: (s: ServerScratch, target: string) => Promise<void>,
   ) {}
+
+  saveCheckpoint(target: string): Promise<void> {
+    return this.copy(this, target);
+  }
 
   async exec(sql: string): Promise<void> {
     if (this.createsRunRole(sql)) return;

@@ -3,7 +3,6 @@ import { defaultCacheDir } from './cache-dir.js';
 import { parseConnectionUrl } from './connection-url.js';
 import { PgliteEngine } from './pglite-engine.js';
 import type { Engine, EngineInfo } from './scratch-database.js';
-import { ServerEngine } from './server-engine.js';
 
 /**
  * Starts the engine the options ask for (the embedded one by default) only when a side needs it: when both
@@ -44,8 +43,9 @@ export const DATABASE_URL_ENV = 'VERIFY_SCHEMA_DATABASE_URL';
 export function engineProvider(options: VerifyOptions, cwd: string): EngineProvider {
   const url = serverUrl(options);
   if (url) {
-    return new EngineProvider(undefined, () =>
-      ServerEngine.start({ url: parseConnectionUrl(url, options.databaseUrl ? '--database-url' : DATABASE_URL_ENV), keepDatabases: options.keepDatabases, onNotice: options.onNotice }),
+    // Loaded on demand: the driver is not needed by embedded runs.
+    return new EngineProvider(undefined, async () =>
+      (await import('./server-engine.js')).ServerEngine.start({ url: parseConnectionUrl(url, options.databaseUrl ? '--database-url' : DATABASE_URL_ENV), keepDatabases: options.keepDatabases, onNotice: options.onNotice }),
     );
   }
   const cacheDir = options.cacheDir ?? defaultCacheDir(cwd);
