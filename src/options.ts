@@ -27,6 +27,8 @@ export interface VerifyOptions {
   cache?: boolean;
   /** Save migration checkpoints only when replaying the history took longer than this (default 300 ms). */
   checkpointThresholdMs?: number;
+  /** Embedded engine: load the larger side into memory from this many statements on (default 3,000). */
+  inMemoryFromStatements?: number;
   /** Base for relative paths (default: process.cwd()). */
   cwd?: string;
   /**

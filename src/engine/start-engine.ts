@@ -49,7 +49,7 @@ export function engineProvider(options: VerifyOptions, cwd: string): EngineProvi
     );
   }
   const cacheDir = options.cacheDir ?? defaultCacheDir(cwd);
-  return new EngineProvider(PgliteEngine.staticInfo(), () => PgliteEngine.start({ cacheDir }));
+  return new EngineProvider(PgliteEngine.staticInfo(), () => PgliteEngine.start({ cacheDir, inMemoryFromStatements: options.inMemoryFromStatements }));
 }
 
 /** The server URL for scratch databases, if any: the option, else VERIFY_SCHEMA_DATABASE_URL. */
