@@ -2,6 +2,7 @@ import { SqlApplyError } from '../errors.js';
 import { asPostgresError, type PostgresErrorFields, type ScratchDatabase } from '../engine/scratch-database.js';
 import type { ParsedFile, ParsedStatement } from '../parse/parse-sql.js';
 import { LineIndex } from '../parse/source-position.js';
+import { trace } from '../trace.js';
 
 /** Called before each file is applied (progress reporting). */
 export type OnFile = (file: ParsedFile, index: number, total: number) => void;
@@ -92,7 +93,8 @@ async function tryWholeFile(db: ScratchDatabase, file: ParsedFile): Promise<bool
   try {
     await db.exec(`BEGIN;\n${body}\nCOMMIT;\n${RESET_SESSION}`);
     return true;
-  } catch {
+  } catch (error) {
+    trace(`${db.label}: ${file.file.displayPath} replayed statement by statement (${(error as Error).message})`);
     await db.exec('ROLLBACK').catch(() => undefined);
     await resetSession(db);
     return false;
