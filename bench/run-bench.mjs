@@ -159,8 +159,9 @@ for (const size of SIZES) {
 }
 
 // The server checkpoints this benchmark made, then the temporary roles they kept alive.
-for (const name of checkpointDatabases().filter((n) => !checkpointsBefore.has(n))) execFileSync('psql', [URL_, '-qc', `DROP DATABASE IF EXISTS ${name}`]);
-if (serverReachable && checkpointDatabases().length === 0) {
+for (const name of checkpointDatabases().filter((n) => !checkpointsBefore.has(n))) execFileSync('psql', [URL_, '-qc', `DROP DATABASE IF EXISTS "${name}"`]);
+const scratchLeft = () => execFileSync('psql', [URL_, '-Atc', `SELECT count(*) FROM pg_database WHERE datname LIKE 'verify\\_schema\\_%'`], { encoding: 'utf8' }).trim() !== '0';
+if (serverReachable && !scratchLeft()) {
   const roles = execFileSync('psql', [URL_, '-Atc', `SELECT rolname FROM pg_roles WHERE shobj_description(oid, 'pg_authid') LIKE 'verify-schema scratch role%'`], { encoding: 'utf8' }).split('\n').filter(Boolean);
   for (const role of roles) execFileSync('psql', [URL_, '-qc', `DROP ROLE IF EXISTS "${role}"`]);
 }

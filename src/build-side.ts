@@ -35,6 +35,8 @@ export interface SideRequest {
   onFile?: OnFile;
   /** This side has more statements than the other (see ScratchRequest.largest). */
   largest?: boolean;
+  /** One-line notices for the user (a checkpoint that could not be saved). */
+  onNotice?: (message: string) => void;
 }
 
 /** How a side's catalog was obtained, for the report and for tests of the cache. */
@@ -60,7 +62,7 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
   let t = performance.now();
   const engine = await request.engines.get();
   trace(`${request.side}: engine ready`, t);
-  const useCheckpoints = request.cache && request.side === 'migrations' && engine.supportsCheckpoints;
+  const useCheckpoints = request.cache && request.side === 'migrations' && engine.supportsCheckpoints && !(engine.checkpoints && changesRoles(request.files));
   const store: Checkpoints | undefined = useCheckpoints ? (engine.checkpoints ?? request.cache!.checkpoints) : undefined;
   let start = store ? await store.findLongest(keys) : undefined;
   let db = start ? await openCheckpoint(request, store!, start) : undefined;
@@ -72,10 +74,10 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
   t = performance.now();
   try {
     const first = start ? start.index + 1 : 0;
-    if (!start) {
-      await engine.prepareRoles?.(request.roles, db);
-      await runPrelude(db, request.needs, request.usesAuth);
-    }
+    // Roles are cluster-wide: a server's checkpoint (a database copy) does not hold them, so they are made
+    // for every run, also one that starts from a checkpoint.
+    await engine.prepareRoles?.(request.roles, db);
+    await runPrelude(db, request.needs, request.usesAuth);
     const remaining = request.files.slice(first);
     const onFile: OnFile | undefined = request.onFile && ((file, index) => request.onFile!(file, first + index, request.files.length));
     if (request.side === 'reference') {
@@ -87,10 +89,10 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
       const worthSaving = () => performance.now() - began > (request.checkpointThresholdMs ?? CHECKPOINT_WORTH_MS);
       await applyMigrations(db, remaining.slice(0, -1), onFile);
       if (remaining.length > 1 && worthSaving()) {
-        await saveCheckpoint(store!, keys[keys.length - 2], db);
+        await saveCheckpoint(store!, keys[keys.length - 2], db, request.onNotice);
       }
       await applyMigrations(db, remaining.slice(-1), onFile && ((file) => onFile(file, remaining.length - 1, remaining.length)));
-      if (worthSaving()) await saveCheckpoint(store!, finalKey!, db);
+      if (worthSaving()) await saveCheckpoint(store!, finalKey!, db, request.onNotice);
     } else {
       await applyMigrations(db, remaining, onFile);
     }
@@ -130,8 +132,26 @@ export function countStatements(files: ParsedFile[]): number {
   return files.reduce((n, f) => n + f.statements.length, 0);
 }
 
-async function saveCheckpoint(store: Checkpoints, key: string, db: ScratchDatabase): Promise<void> {
-  const [row] = await db.query<{ fingerprint: string }>(FINGERPRINT_SQL);
-  await store.save(key, row.fingerprint, (path) => db.saveCheckpoint!(path));
+/**
+ * Saves a checkpoint, best effort: a checkpoint only speeds up a later run, so failing to save one (a full
+ * disk, a session someone opened in a server's scratch database) is a notice, never a failed verification.
+ */
+async function saveCheckpoint(store: Checkpoints, key: string, db: ScratchDatabase, onNotice?: (message: string) => void): Promise<void> {
+  try {
+    const [row] = await db.query<{ fingerprint: string }>(FINGERPRINT_SQL);
+    await store.save(key, row.fingerprint, (path) => db.saveCheckpoint!(path));
+  } catch (error) {
+    onNotice?.(`could not save a migration checkpoint (the next run replays more): ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Statements that change roles, which live outside any one database: a server's checkpoint (a copy of one
+ * database) cannot hold what they did, so such a history is not checkpointed on a server.
+ */
+const ROLE_STATEMENTS = new Set(['CreateRoleStmt', 'AlterRoleStmt', 'AlterRoleSetStmt', 'DropRoleStmt', 'GrantRoleStmt', 'AlterDatabaseSetStmt']);
+
+function changesRoles(files: ParsedFile[]): boolean {
+  return files.some((f) => f.statements.some((s) => ROLE_STATEMENTS.has(s.type)));
 }
 

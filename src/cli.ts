@@ -1,4 +1,3 @@
-import { trace } from './trace.js';
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import yargs from 'yargs';
@@ -12,6 +11,7 @@ import { colorWanted } from './report/colors.js';
 import { formatMarkdown } from './report/format-markdown.js';
 import { pairReportTargets, renderReport, REPORT_FORMATS, reportFlags } from './report/render-report.js';
 import { verifySchema } from './verify.js';
+import { trace } from './trace.js';
 
 export const EXIT_OK = 0;
 export const EXIT_DRIFT = 1;

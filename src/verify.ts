@@ -70,7 +70,9 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
             side,
             engine: knownInfo,
             queries: catalogQueriesFingerprint(knownInfo.versionNum),
-            prelude: preludeSql({ ...needs, usesAuth: allNeeds.usesAuth }, BUILTIN_ROLES),
+            // The prelude without the roles it makes: roles are made (when missing) on every start, also from
+            // a checkpoint, so a migration that names a new role does not invalidate every checkpoint.
+            prelude: preludeSql({ ...needs, referencedRoles: new Set(), createdRoles: new Set(), usesAuth: allNeeds.usesAuth }, BUILTIN_ROLES),
             extensions,
             introspect,
           }),
@@ -78,7 +80,7 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
   const progress = (side: 'reference' | 'migrations') => (f: ParsedFile, index: number, total: number) =>
     options.onProgress?.({ phase: 'apply', side, file: f.file.displayPath, index, total });
   try {
-    const common = { roles: clusterRoles(allNeeds), usesAuth: allNeeds.usesAuth, extensions, introspect, engines, checkpointThresholdMs: options.checkpointThresholdMs };
+    const common = { roles: clusterRoles(allNeeds), usesAuth: allNeeds.usesAuth, extensions, introspect, engines, checkpointThresholdMs: options.checkpointThresholdMs, onNotice: options.onNotice };
     const history = [...baseline, ...migrations];
     const referenceIsLargest = countStatements(reference) > countStatements(history);
     const [ref, mig] = await Promise.all([

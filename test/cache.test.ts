@@ -162,11 +162,35 @@ describe.skipIf(!TEST_SERVER_URL)('checkpoint cache on a server (template databa
     writeFileSync(join(project, 'mig', 'V10__more.sql'), 'ALTER TABLE t8 ADD COLUMN more text;\n');
     rmSync(join(cacheDir, 'catalogs'), { recursive: true, force: true });
     const newest = (await checkpointDatabases()).filter((n) => !before.includes(n));
-    for (const name of newest) await serverQuery('CREATE TABLE tampered (id int)', [], name);
+    for (const name of newest) {
+      // Checkpoint databases accept no connections; a superuser can still change that and tamper.
+      await serverQuery(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+      await serverQuery('CREATE TABLE tampered (id int)', [], name);
+    }
     const rebuilt = await run(true);
     expect(rebuilt.cache?.migrations).toMatchObject({ replayed: 10 });
     expect(findingsOf(rebuilt)).toEqual(findingsOf(await run(false)));
     expect(rebuilt.findings.some((f) => f.object === 'public.tampered')).toBe(false);
+  });
+
+  it('makes the roles the SQL uses also when it starts from a checkpoint (roles are not in the copy)', async () => {
+    // The migrations use the role only after the checkpoint; the run that saved it dropped the role at its end.
+    const role = `vs_ckpt_reader_${process.pid}`;
+    rmSync(project, { recursive: true, force: true });
+    mkdirSync(join(project, 'ref'), { recursive: true });
+    mkdirSync(join(project, 'mig'), { recursive: true });
+    writeFileSync(join(project, 'ref', 'schema.sql'), `CREATE TABLE t1 (id int);\nCREATE TABLE t2 (id int);\nGRANT SELECT ON t2 TO ${role};\n`);
+    writeFileSync(join(project, 'mig', 'V1__t1.sql'), 'CREATE TABLE t1 (id int);\n');
+    writeFileSync(join(project, 'mig', 'V2__t2.sql'), 'CREATE TABLE t2 (id int);\n');
+    expect((await run(true)).cache?.migrations).toEqual({ from: 'scratch', replayed: 2 });
+    writeFileSync(join(project, 'mig', 'V3__grant.sql'), `GRANT SELECT ON t2 TO ${role};\n`);
+    const added = await run(true);
+    expect(added.cache?.migrations).toEqual({ from: 'checkpoint', replayed: 1, of: 3 });
+    expect(added.findings).toEqual([]);
+    // The new checkpoint's GRANT depends on the role, so it stays until that checkpoint is gone.
+    expect(await serverQuery(`SELECT 1 AS kept FROM pg_roles WHERE rolname = $1`, [role])).toEqual([{ kept: 1 }]);
+    for (const name of (await checkpointDatabases()).filter((n) => !before.includes(n))) await serverQuery(`DROP DATABASE ${name}`);
+    await serverQuery(`DROP ROLE ${role}`);
   });
 });
 

@@ -175,6 +175,19 @@ describe('the installed command', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, findings: [] });
   });
 
+  it('SET LOCAL in a reference file means the same whether the file is sent whole or statement by statement', async () => {
+    // b.sql's view waits for c.sql, so b.sql is replayed statement by statement; its SET LOCAL must still
+    // put the table in schema app, as it does in a.sql, which is sent whole.
+    const dir = project({
+      'ref/a.sql': 'CREATE SCHEMA app;\nSET LOCAL search_path = app;\nCREATE TABLE t (id int);\n',
+      'ref/b.sql': 'SET LOCAL search_path = app;\nCREATE TABLE u (id int);\nCREATE VIEW public.v AS SELECT id FROM public.later;\n',
+      'ref/c.sql': 'CREATE TABLE public.later (id int);\n',
+      'mig/V1__all.sql': 'CREATE SCHEMA app;\nCREATE TABLE app.t (id int);\nCREATE TABLE app.u (id int);\nCREATE TABLE public.later (id int);\nCREATE VIEW public.v AS SELECT id FROM public.later;\n',
+    });
+    const result = await runCli(['--reference', 'ref', '--migrations', 'mig', '--format', 'json'], { cwd: dir });
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, findings: [] });
+  });
+
   it('prints a syntax error with file:line:column, the line and a caret, exit 2, no stack trace', async () => {
     const dir = project({ 'ref/t.sql': 'CREATE TABLE t (id int);', 'mig/V1__t.sql': 'CREATE TABLE t (\n  id int,\n);\n' });
     const error = await promisify(execFile)('node', [join(ROOT, 'bin', 'verify-schema.js'), '--reference', 'ref', '--migrations', 'mig'], { cwd: dir }).catch((e: { code: number; stderr: string }) => e);

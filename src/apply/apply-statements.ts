@@ -79,7 +79,15 @@ function runsInTransaction(file: ParsedFile): boolean {
  * skips each CREATE ROLE of a role the run already made, which it can only do for a statement on its own.
  */
 function sendsWhole(file: ParsedFile): boolean {
-  return runsInTransaction(file) && !file.statements.some((s) => s.type === 'CreateRoleStmt');
+  return runsInTransaction(file) && !file.statements.some((s) => s.type === 'CreateRoleStmt' || changesLexer(s));
+}
+
+/**
+ * Postgres reads a whole query string before running any of it, so a setting that changes how SQL text is
+ * read (string escapes) would not reach the statements after it in the same round trip.
+ */
+function changesLexer(statement: ParsedStatement): boolean {
+  return statement.type === 'VariableSetStmt' && ['standard_conforming_strings', 'backslash_quote'].includes(String(statement.node.name ?? '').toLowerCase());
 }
 
 /**
@@ -96,7 +104,8 @@ async function tryWholeFile(db: ScratchDatabase, file: ParsedFile): Promise<bool
   } catch (error) {
     trace(`${db.label}: ${file.file.displayPath} replayed statement by statement (${(error as Error).message})`);
     await db.exec('ROLLBACK').catch(() => undefined);
-    await resetSession(db);
+    // A PREPARE survives the rollback and would make the replay fail at the wrong statement.
+    await db.exec(`${RESET_SESSION}; DEALLOCATE ALL`);
     return false;
   }
 }
@@ -135,7 +144,7 @@ export async function applyReference(db: ScratchDatabase, files: ParsedFile[], o
   while (waiting.length > 0) {
     const stillWaiting: WaitingStatement[] = [];
     for (const item of waiting) {
-      for (const setting of item.session) await db.exec(setting.sql);
+      for (const setting of item.session) await db.exec(standaloneSql(setting));
       const error = await tryStatement(db, item.statement);
       if (item.session.length) await resetSession(db);
       if (error === undefined) continue;
@@ -174,9 +183,18 @@ function stuckError(stuck: WaitingStatement[], side: string): SqlApplyError {
   return applyError(first.statement, first.error, side, `\`${shown}\` waited for ${waitedFor}, which no other reference statement created; it was retried after every other statement ran${rest}`);
 }
 
+/**
+ * The SQL a reference statement runs as on its own. A reference file sent whole runs in one transaction,
+ * where SET LOCAL lasts to the end of the file; run statement by statement (no transaction) it would do
+ * nothing, so it runs as SET, which also lasts to the end of the file (the session is reset after each file).
+ */
+function standaloneSql(statement: ParsedStatement): string {
+  return statement.type === 'VariableSetStmt' && statement.node.is_local ? statement.sql.replace(/^set\s+local\b/i, 'SET') : statement.sql;
+}
+
 async function tryStatement(db: ScratchDatabase, statement: ParsedStatement): Promise<unknown> {
   try {
-    await db.exec(statement.sql);
+    await db.exec(standaloneSql(statement));
     return undefined;
   } catch (error) {
     return error;

@@ -42,9 +42,15 @@ export function clusterRoles(needs: InputNeeds): string[] {
   return [...new Set([...preludeRoles({ ...needs, createdRoles: new Set() }), ...needs.createdRoles])].sort();
 }
 
-/** Runs the prelude on a fresh scratch database: roles it lacks and, when either side needs it, the auth stand-in. */
+/**
+ * Runs the prelude before a side's first statement: the roles the database lacks and, when either side needs
+ * it and it is not there yet, the auth stand-in. A database started from a checkpoint already has what the
+ * prelude made for its prefix; only roles the newer files name are added.
+ */
 export async function runPrelude(db: ScratchDatabase, needs: InputNeeds, usesAuth: boolean): Promise<void> {
-  const existing = new Set((await db.query<{ rolname: string }>('SELECT rolname FROM pg_roles')).map((r) => r.rolname));
-  const sql = preludeSql({ ...needs, usesAuth }, existing);
+  const [state] = await db.query<{ roles: string[]; has_auth: boolean }>(
+    `SELECT ARRAY(SELECT rolname::text FROM pg_roles) AS roles, EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '${AUTH_SCHEMA}') AS has_auth`,
+  );
+  const sql = preludeSql({ ...needs, usesAuth: usesAuth && !state.has_auth }, new Set(state.roles));
   if (sql) await db.exec(sql);
 }

@@ -8,12 +8,23 @@ import { dirname, join, normalize, sep } from 'node:path';
  */
 export async function extractTarball(tarball: Uint8Array, destination: string): Promise<void> {
   const writes: Promise<void>[] = [];
-  const folders = new Set<string>();
-  const ensureFolder = async (folder: string) => {
-    if (folders.has(folder)) return;
-    folders.add(folder);
-    await mkdir(folder, { recursive: true });
+  // One mkdir per folder, awaited by every file in it.
+  const folders = new Map<string, Promise<void>>();
+  const ensureFolder = (folder: string): Promise<void> => {
+    if (!folders.has(folder)) folders.set(folder, mkdir(folder, { recursive: true }).then(() => undefined));
+    return folders.get(folder)!;
   };
+  try {
+    readEntries(tarball, destination, ensureFolder, writes);
+  } finally {
+    // Never leave a write running (its failure unhandled) while the caller cleans up after an error.
+    const results = await Promise.allSettled(writes);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+  }
+}
+
+function readEntries(tarball: Uint8Array, destination: string, ensureFolder: (folder: string) => Promise<void>, writes: Promise<void>[]): void {
   let offset = 0;
   while (offset + 512 <= tarball.length) {
     const header = tarball.subarray(offset, offset + 512);
@@ -25,7 +36,7 @@ export async function extractTarball(tarball: Uint8Array, destination: string): 
     if (!Number.isFinite(size) || !(target === destination || target.startsWith(destination + sep))) throw new Error(`unexpected tarball entry ${JSON.stringify(name)}`);
     offset += 512;
     if (type === '5') {
-      await ensureFolder(target);
+      writes.push(ensureFolder(target));
     } else if (type === '0') {
       const data = tarball.subarray(offset, offset + size);
       writes.push(ensureFolder(dirname(target)).then(() => writeFile(target, data)));
@@ -34,7 +45,6 @@ export async function extractTarball(tarball: Uint8Array, destination: string): 
     }
     offset += Math.ceil(size / 512) * 512;
   }
-  await Promise.all(writes);
 }
 
 /** A NUL-terminated ASCII field of a tar header. */

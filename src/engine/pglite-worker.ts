@@ -101,8 +101,13 @@ async function saveDataDir(db: PGlite, destination: string): Promise<boolean> {
       else writes.push(writeFile(join(to, name), fs.readFile(source)));
     }
   };
-  await walk(root, destination);
-  await Promise.all(writes);
+  try {
+    await walk(root, destination);
+  } finally {
+    // Never leave a write running (its failure unhandled) while the caller cleans up after an error.
+    const failed = (await Promise.allSettled(writes)).find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+  }
   return true;
 }
 

@@ -27,6 +27,12 @@ export interface EngineInfo {
   version: string;
   /** server_version_num, e.g. 180001. */
   versionNum: number;
+  /**
+   * What else a catalog read on this engine depends on, for the cache keys: on a server, which server and
+   * role, its superusers (left out of privileges), the settings that change how expressions print, and the
+   * extension versions it would install.
+   */
+  identity?: string;
 }
 
 export interface ScratchRequest {

@@ -28,13 +28,9 @@ export class ServerConnection {
     });
   }
 
-  /**
-   * Connects to `database` (default: the URL's own) and reads nothing. `settings` become the session's
-   * defaults (sent at connection start, so RESET ALL returns to them).
-   */
-  static async open(url: ConnectionUrl, connectionString: string, database: string, settings: Record<string, string> = {}): Promise<ServerConnection> {
-    const options = Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`).join(' ');
-    const client = new pg.Client({ connectionString, application_name: 'verify-schema', connectionTimeoutMillis: 15_000, ...(options ? { options } : {}) });
+  /** Connects to `database` (default: the URL's own) and reads nothing. */
+  static async open(url: ConnectionUrl, connectionString: string, database: string): Promise<ServerConnection> {
+    const client = new pg.Client({ connectionString, application_name: 'verify-schema', connectionTimeoutMillis: 15_000 });
     // An error while connecting is also emitted as an event; without a listener it would crash the process.
     client.on('error', () => undefined);
     try {

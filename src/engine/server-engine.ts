@@ -6,7 +6,7 @@ import { registerCleanup } from './cleanup.js';
 import { maskSecrets, withDatabase, type ConnectionUrl } from './connection-url.js';
 import { asPostgresError, type Engine, type EngineInfo, type ScratchDatabase, type ScratchRequest } from './scratch-database.js';
 import { readServerVersion, ServerConnection } from './server-connection.js';
-import { ServerCheckpoints } from './server-checkpoints.js';
+import { CHECKPOINT_DATABASE_PREFIX, ServerCheckpoints } from './server-checkpoints.js';
 
 export interface ServerEngineOptions {
   url: ConnectionUrl;
@@ -31,7 +31,11 @@ export const SCRATCH_MARK = 'verify-schema scratch';
 export class ServerEngine implements Engine {
   readonly supportsCheckpoints = true;
   /** Checkpoints are template databases on the server itself (see ServerCheckpoints). */
-  readonly checkpoints: ServerCheckpoints = new ServerCheckpoints(() => this.adminConnection(), (message) => this.options.onNotice?.(message));
+  readonly checkpoints: ServerCheckpoints = new ServerCheckpoints(
+    () => this.adminConnection(),
+    (message) => this.options.onNotice?.(message),
+    (name) => this.releaseCopy(name),
+  );
   private admin: ServerConnection;
   /** Scratch databases of this run that may exist, by name (added before CREATE, so a signal mid-way is covered). */
   private readonly databases = new Set<string>();
@@ -56,7 +60,8 @@ export class ServerEngine implements Engine {
     const admin = await ServerConnection.open(options.url, options.url.url, options.url.database);
     try {
       const version = await readServerVersion(admin);
-      return new ServerEngine({ name: 'server', version: version.version, versionNum: version.versionNum }, options, admin);
+      const identity = await readServerIdentity(admin);
+      return new ServerEngine({ name: 'server', version: version.version, versionNum: version.versionNum, identity }, options, admin);
     } catch (error) {
       await admin.end();
       throw error;
@@ -72,15 +77,17 @@ export class ServerEngine implements Engine {
     const locale = this.info.versionNum >= 150000 ? ` LOCALE_PROVIDER libc` : '';
     const from = request.fromCheckpoint ? `TEMPLATE ${request.fromCheckpoint}` : `TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'${locale}`;
     try {
-      await (await this.adminConnection()).exec(`CREATE DATABASE ${name} ${from}`);
+      const admin = await this.adminConnection();
+      await admin.exec(`CREATE DATABASE ${name} ${from}`);
+      // A scratch database is thrown away: no commit waits for its WAL to reach the disk. Set on the
+      // database (not at connection start, which poolers such as PgBouncer refuse), so RESET ALL keeps it.
+      await admin.exec(`ALTER DATABASE ${name} SET synchronous_commit = off`);
     } catch (error) {
       this.databases.delete(name);
       throw this.createError(error, 'create databases', 'CREATEDB', `ALTER ROLE ${this.options.url.user ?? '<role>'} CREATEDB`);
     }
     let connection: ServerConnection | undefined;
     try {
-      // A scratch database is thrown away: no commit waits for its WAL to reach the disk (measured at L on
-      // PG15: 1,001 migration commits cost about 4 s of flushes).
       connection = await this.connectTo(name);
       // Run inside the scratch database itself: nothing but CREATE/DROP DATABASE touches the URL's database.
       await connection.exec(`COMMENT ON DATABASE ${name} IS '${SCRATCH_MARK} database (${request.label} side), pid ${process.pid} on ${hostname().replace(/'/g, '')}, ${new Date().toISOString()}; safe to drop'`);
@@ -126,7 +133,7 @@ export class ServerEngine implements Engine {
   }
 
   private connectTo(name: string): Promise<ServerConnection> {
-    return ServerConnection.open(this.options.url, withDatabase(this.options.url, name), name, { synchronous_commit: 'off' });
+    return ServerConnection.open(this.options.url, withDatabase(this.options.url, name), name);
   }
 
   /**
@@ -136,11 +143,22 @@ export class ServerEngine implements Engine {
    */
   private async copyScratch(scratch: ServerScratch, target: string): Promise<void> {
     await scratch.connection.end();
+    // Tracked like a scratch database until the checkpoint store names it: Ctrl-C mid-way drops it.
+    this.databases.add(target);
+    let copyError: unknown;
     try {
       await (await this.adminConnection()).exec(`CREATE DATABASE ${target} TEMPLATE ${scratch.name}`);
-    } finally {
-      scratch.connection = await this.connectTo(scratch.name);
+    } catch (error) {
+      copyError = error;
+      this.databases.delete(target);
     }
+    scratch.connection = await this.connectTo(scratch.name);
+    if (copyError) throw copyError;
+  }
+
+  /** A copy made by copyScratch became a checkpoint (or was dropped): clean-up no longer drops it. */
+  releaseCopy(name: string): void {
+    this.databases.delete(name);
   }
 
   /** Drops every scratch database of this run, then the temporary roles; safe to call twice and from a signal. */
@@ -186,7 +204,10 @@ export class ServerEngine implements Engine {
     let roles = [...this.markedRoles];
     try {
       const admin = await this.adminConnection();
-      const [{ others }] = await admin.query<{ others: number }>(`SELECT count(*)::int AS others FROM pg_database WHERE datname LIKE '${SCRATCH_PREFIX.replace(/_/g, '\\_')}%'`);
+      // Other runs' scratch databases, not checkpoints: a role a checkpoint still uses is refused by DROP ROLE (2BP01).
+      const [{ others }] = await admin.query<{ others: number }>(
+        `SELECT count(*)::int AS others FROM pg_database WHERE datname LIKE '${SCRATCH_PREFIX.replace(/_/g, '\\_')}%' AND datname NOT LIKE '${CHECKPOINT_DATABASE_PREFIX.replace(/_/g, '\\_')}%'`,
+      );
       if (others === 0) {
         roles = (await admin.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE shobj_description(oid, 'pg_authid') LIKE '${SCRATCH_MARK} role%'`)).map((r) => r.rolname);
       }
@@ -217,6 +238,17 @@ export class ServerEngine implements Engine {
     const who = this.options.url.user ? `role "${this.options.url.user}"` : 'the role in the URL';
     return new EngineError(`${who} may not ${what} on ${this.options.url.server} (it needs ${privilege}); ${fix}, or use another role in the URL`, { cause: error });
   }
+}
+
+/** See EngineInfo.identity. */
+async function readServerIdentity(admin: ServerConnection): Promise<string> {
+  const [row] = await admin.query<{ identity: string }>(`
+    SELECT concat_ws(' | ', inet_server_addr()::text, inet_server_port()::text, current_database(), current_user,
+             (SELECT string_agg(rolname, ',' ORDER BY rolname) FROM pg_roles WHERE rolsuper),
+             current_setting('TimeZone'), current_setting('DateStyle'), current_setting('IntervalStyle'),
+             current_setting('extra_float_digits'),
+             (SELECT string_agg(name || '=' || coalesce(default_version, ''), ',' ORDER BY name) FROM pg_available_extensions)) AS identity`);
+  return `${admin.url.server} | ${row.identity}`;
 }
 
 const CREATE_ROLE_RE = /^create\s+(?:role|user|group)\s+(?:"((?:[^"]|"")+)"|([a-z_][\w$]*))/i;

@@ -6,7 +6,7 @@ import type { Engine, EngineInfo } from './scratch-database.js';
 
 /**
  * Starts the engine the options ask for (the embedded one by default) only when a side needs it: when both
- * catalogs come from the cache, no engine starts at all.
+ * catalogs come from the cache, no embedded engine starts at all (a server is connected to for its identity).
  */
 export class EngineProvider {
   private started?: Promise<Engine>;
@@ -38,7 +38,7 @@ export const DATABASE_URL_ENV = 'VERIFY_SCHEMA_DATABASE_URL';
 
 /**
  * The engine the options ask for: a server when a URL is given, else the embedded one. A server's identity
- * is only known once connected, so its runs are not cached.
+ * is only known once connected (verifySchema connects before computing cache keys).
  */
 export function engineProvider(options: VerifyOptions, cwd: string): EngineProvider {
   const url = serverUrl(options);
