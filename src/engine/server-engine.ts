@@ -89,7 +89,7 @@ export class ServerEngine implements Engine {
     let connection: ServerConnection | undefined;
     try {
       connection = await this.connectTo(name);
-      // Run inside the scratch database itself: nothing but CREATE/DROP DATABASE touches the URL's database.
+      // The comment is set from inside the scratch database itself, not through the URL's database.
       await connection.exec(`COMMENT ON DATABASE ${name} IS '${SCRATCH_MARK} database (${request.label} side), pid ${process.pid} on ${hostname().replace(/'/g, '')}, ${new Date().toISOString()}; safe to drop'`);
     } catch (error) {
       await connection?.end();
