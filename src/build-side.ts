@@ -96,7 +96,7 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
     } else {
       await applyMigrations(db, remaining, onFile);
     }
-    trace(`${request.side}: applied ${request.files.length - (start ? start.index + 1 : 0)} files`, t);
+    trace(`${request.side}: applied ${remaining.length} files`, t);
     t = performance.now();
     const catalog = await introspectCatalog(db, { ...request.introspect, versionNum: engine.info.versionNum });
     trace(`${request.side}: introspected`, t);

@@ -1,5 +1,6 @@
 import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { settleAll } from './settle-all.js';
 
 /**
  * Copies a folder tree with every file copy in flight at once. A Postgres data directory is about a thousand
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 export async function copyTree(source: string, destination: string): Promise<void> {
   await mkdir(destination, { recursive: true });
   const entries = await readdir(source, { withFileTypes: true });
-  await Promise.all(
+  await settleAll(
     entries.map((entry) =>
       entry.isDirectory() ? copyTree(join(source, entry.name), join(destination, entry.name)) : copyFile(join(source, entry.name), join(destination, entry.name)),
     ),

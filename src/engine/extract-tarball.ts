@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize, sep } from 'node:path';
+import { settleAll } from './settle-all.js';
 
 /**
  * Writes the files of an uncompressed tarball, as PGlite's dumpDataDir makes them (ustar: regular files and
@@ -17,10 +18,8 @@ export async function extractTarball(tarball: Uint8Array, destination: string): 
   try {
     readEntries(tarball, destination, ensureFolder, writes);
   } finally {
-    // Never leave a write running (its failure unhandled) while the caller cleans up after an error.
-    const results = await Promise.allSettled(writes);
-    const failed = results.find((r) => r.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
+    // Never leave a write running while the caller cleans up after an error.
+    await settleAll(writes);
   }
 }
 

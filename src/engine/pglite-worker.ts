@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadPgliteExtensions } from './pglite-extensions.js';
 import { pgliteStartParams, type SharedModules } from './pglite-settings.js';
+import { settleAll } from './settle-all.js';
 
 export interface PgliteWorkerData {
   /** A data directory on disk (opened in place), or … */
@@ -104,9 +105,8 @@ async function saveDataDir(db: PGlite, destination: string): Promise<boolean> {
   try {
     await walk(root, destination);
   } finally {
-    // Never leave a write running (its failure unhandled) while the caller cleans up after an error.
-    const failed = (await Promise.allSettled(writes)).find((r) => r.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
+    // Never leave a write running while the caller cleans up after an error.
+    await settleAll(writes);
   }
   return true;
 }

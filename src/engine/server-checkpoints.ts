@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Checkpoints } from '../cache/checkpoint-store.js';
 import { asPostgresError } from './scratch-database.js';
 import { maskSecrets } from './connection-url.js';
-import type { ServerConnection } from './server-connection.js';
+import { startsWithPattern, type ServerConnection } from './server-connection.js';
 
 /** Checkpoint databases are named so: `verify_schema_ckpt_` and 40 hex digits of the key (Postgres names stop at 63 bytes). */
 export const CHECKPOINT_DATABASE_PREFIX = 'verify_schema_ckpt_';
@@ -93,7 +93,7 @@ export class ServerCheckpoints implements Checkpoints {
     const mine = (
       await admin.query<{ datname: string; note: string | null }>(
         `SELECT datname, shobj_description(oid, 'pg_database') AS note FROM pg_database
-          WHERE datname LIKE '${CHECKPOINT_DATABASE_PREFIX.replace(/_/g, '\\_')}%' AND datdba = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+          WHERE datname LIKE ${startsWithPattern(CHECKPOINT_DATABASE_PREFIX)} AND datdba = (SELECT oid FROM pg_roles WHERE rolname = current_user)
           ORDER BY oid DESC`,
       )
     ).filter((r) => CHECKPOINT_NAME.test(r.datname) && NOTE.test(r.note ?? ''));

@@ -131,3 +131,8 @@ export function checkServerVersion(found: ServerVersion, server: string): void {
     throw new EngineError(`the Postgres server ${server} runs version ${found.version}, which verify-schema does not support; use PostgreSQL 13 or newer (or leave out --database-url to use the embedded Postgres 18)`);
   }
 }
+
+/** A LIKE pattern, as a quoted SQL literal, for names that start with `prefix` (its _ matched literally). */
+export function startsWithPattern(prefix: string): string {
+  return `'${prefix.replace(/'/g, "''").replace(/[\\%_]/g, '\\$&')}%'`;
+}

@@ -5,7 +5,7 @@ import { EngineError } from '../errors.js';
 import { registerCleanup } from './cleanup.js';
 import { maskSecrets, withDatabase, type ConnectionUrl } from './connection-url.js';
 import { asPostgresError, type Engine, type EngineInfo, type ScratchDatabase, type ScratchRequest } from './scratch-database.js';
-import { readServerVersion, ServerConnection } from './server-connection.js';
+import { readServerVersion, ServerConnection, startsWithPattern } from './server-connection.js';
 import { CHECKPOINT_DATABASE_PREFIX, ServerCheckpoints } from './server-checkpoints.js';
 
 export interface ServerEngineOptions {
@@ -206,7 +206,7 @@ export class ServerEngine implements Engine {
       const admin = await this.adminConnection();
       // Other runs' scratch databases, not checkpoints: a role a checkpoint still uses is refused by DROP ROLE (2BP01).
       const [{ others }] = await admin.query<{ others: number }>(
-        `SELECT count(*)::int AS others FROM pg_database WHERE datname LIKE '${SCRATCH_PREFIX.replace(/_/g, '\\_')}%' AND datname NOT LIKE '${CHECKPOINT_DATABASE_PREFIX.replace(/_/g, '\\_')}%'`,
+        `SELECT count(*)::int AS others FROM pg_database WHERE datname LIKE ${startsWithPattern(SCRATCH_PREFIX)} AND datname NOT LIKE ${startsWithPattern(CHECKPOINT_DATABASE_PREFIX)}`,
       );
       if (others === 0) {
         roles = (await admin.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE shobj_description(oid, 'pg_authid') LIKE '${SCRATCH_MARK} role%'`)).map((r) => r.rolname);
