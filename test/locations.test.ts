@@ -135,6 +135,28 @@ describe('source locations', () => {
     expect(strip(variants[2], 'table', 'app.two')).toEqual({ line: 13, column: 60, endLine: 13 });
   });
 
+  it('remembers which statement set each attribute, across renames', async () => {
+    const l = await locatorFor('attributes.sql', [
+      /* 1 */ 'CREATE TABLE p (id int, a int DEFAULT 1, k int) PARTITION BY RANGE (k);',
+      /* 2 */ 'ALTER TABLE p ALTER COLUMN a SET DEFAULT 2;',
+      /* 3 */ 'ALTER TABLE p ADD PRIMARY KEY (id, k);',
+      /* 4 */ 'ALTER TABLE p RENAME COLUMN a TO b;',
+      /* 5 */ 'ALTER TABLE p RENAME TO q;',
+      /* 6 */ 'CREATE TABLE q1 (id int, b int, k int);',
+      /* 7 */ 'ALTER TABLE q ATTACH PARTITION q1 FOR VALUES FROM (1) TO (2);',
+      /* 8 */ 'ALTER TABLE q ENABLE ROW LEVEL SECURITY;',
+    ]);
+    expect(l.find('column', 'public.q.b', undefined, ['default'])).toMatchObject({ line: 2 });
+    expect(l.find('column', 'public.q.b', undefined, ['type'])).toMatchObject({ line: 1 });
+    expect(l.find('column', 'public.q.b')).toMatchObject({ line: 4 }); // last touched: its rename (it moved with its table)
+    expect(l.find('column', 'public.q.id', undefined, ['nullable'])).toMatchObject({ line: 3 });
+    expect(l.find('column', 'public.q.id', undefined, ['type'])).toMatchObject({ line: 1 });
+    expect(l.find('table', 'public.q1', undefined, ['partitionOf'])).toMatchObject({ line: 7 });
+    expect(l.find('table', 'public.q1', undefined, ['options'])).toMatchObject({ line: 6 });
+    expect(l.find('table', 'public.q', undefined, ['partitionKey'])).toMatchObject({ line: 1 });
+    expect(l.find('table', 'public.q', undefined, ['rowSecurity'])).toMatchObject({ line: 8 });
+  });
+
   it('reports paths relative to the working directory', async () => {
     const l = await locatorFor('rel.sql', SQL);
     expect(l.find('table', 'app.t2')!.file).toBe('rel.sql');

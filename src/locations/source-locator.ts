@@ -3,7 +3,7 @@ import { displayPath } from '../inputs/display-path.js';
 import type { ParsedFile, ParsedStatement } from '../parse/parse-sql.js';
 import { byteToCharOffsets } from '../parse/source-position.js';
 import type { SourceLocation } from '../report/finding.js';
-import { STATEMENT_OBJECTS, type StatementContext } from './statement-objects.js';
+import { STATEMENT_OBJECTS, type StatementContext, type StatementObject } from './statement-objects.js';
 
 const DEFAULT_SCHEMA = 'public';
 
@@ -15,37 +15,67 @@ const FALLBACK_KEYS: Partial<Record<ObjectKind, (key: string) => string[]>> = {
   function: (key) => [key.replace(/\(.*\)$/, '')],
 };
 
+/** Where one object was defined, last changed, and where each of its attributes was last set. */
+interface ObjectSources {
+  /** The last statement that defined the whole object (CREATE, ADD COLUMN), if any did. */
+  defined?: SourceLocation;
+  /** The last statement that touched it in any way. */
+  last: SourceLocation;
+  /** Attribute (field name) → the last statement that set it, and that statement's order on this side. */
+  attributes: Map<string, { location: SourceLocation; order: number }>;
+}
+
 /**
  * Where each object was defined or last changed, on one side (reference, or baseline + migrations): built from
  * the parse trees in apply order, so a later statement (ALTER TABLE … ENABLE ROW LEVEL SECURITY in V006)
- * replaces an earlier one (the CREATE TABLE in V002).
+ * replaces an earlier one (the CREATE TABLE in V002). It also remembers which statement set which attribute,
+ * so a finding about a column's default points at the SET DEFAULT, not at a later SET NOT NULL.
  */
 export class SourceLocator {
-  private readonly byKind = new Map<ObjectKind, Map<string, SourceLocation>>();
+  private readonly byKind = new Map<ObjectKind, Map<string, ObjectSources>>();
+  private order = 0;
 
   /** `cwd`: file paths in locations are relative to it, like the paths in the rest of the report. */
   constructor(files: ParsedFile[], cwd = process.cwd()) {
     for (const file of files) this.addFile(file, cwd);
   }
 
-  /** The object's location; an object not found falls back to its table's (`table` as in Finding.table). */
-  find(kind: ObjectKind, key: string, table?: string): SourceLocation | undefined {
+  /**
+   * The object's location: the last statement that changed it, or with `attributes` (the fields a `changed`
+   * finding names) the latest statement that set one of them, else the one that defined the object. An object
+   * not found falls back to its table's (`table` as in Finding.table).
+   */
+  find(kind: ObjectKind, key: string, table?: string, attributes?: string[]): SourceLocation | undefined {
     const locations = this.byKind.get(kind);
     for (const candidate of [key, ...(FALLBACK_KEYS[kind]?.(key) ?? [])]) {
       const found = locations?.get(candidate);
-      if (found) return found;
+      if (found) return attributes ? whereSet(found, attributes) : found.last;
     }
-    return table && !(kind === 'table' && table === key) ? this.byKind.get('table')?.get(table) : undefined;
+    return table && !(kind === 'table' && table === key) ? this.byKind.get('table')?.get(table)?.last : undefined;
   }
 
   /** A renamed table takes its columns, constraints, policies and triggers (keyed under the table) along. */
   private moveChildren(from: string, to: string): void {
     for (const [kind, locations] of this.byKind) {
       if (kind === 'table') continue;
-      for (const [key, location] of [...locations]) {
-        if (key.startsWith(`${from}.`)) locations.set(`${to}${key.slice(from.length)}`, location);
+      for (const [key, sources] of [...locations]) {
+        if (key.startsWith(`${from}.`)) locations.set(`${to}${key.slice(from.length)}`, sources);
       }
     }
+  }
+
+  private record(object: StatementObject, location: SourceLocation): void {
+    let kindMap = this.byKind.get(object.kind);
+    if (!kindMap) this.byKind.set(object.kind, (kindMap = new Map()));
+    const order = this.order++;
+    const previous = (object.renamedFrom !== undefined ? kindMap.get(object.renamedFrom) : undefined) ?? kindMap.get(object.key);
+    if (!object.sets) {
+      kindMap.set(object.key, { defined: location, last: location, attributes: new Map() });
+      return;
+    }
+    const sources: ObjectSources = { defined: previous?.defined, last: location, attributes: new Map(previous?.attributes) };
+    for (const attribute of object.sets) sources.attributes.set(attribute, { location, order });
+    kindMap.set(object.key, sources);
   }
 
   private addFile(file: ParsedFile, cwd: string): void {
@@ -59,13 +89,21 @@ export class SourceLocator {
         continue;
       }
       for (const object of STATEMENT_OBJECTS[statement.type]?.(statement.node, ctx) ?? []) {
-        if (object.renamedFrom) this.moveChildren(object.renamedFrom, object.key);
-        let kindMap = this.byKind.get(object.kind);
-        if (!kindMap) this.byKind.set(object.kind, (kindMap = new Map()));
-        kindMap.set(object.key, locate(file, statement, path, object.at === undefined ? undefined : toChar(object.at)));
+        if (object.renamedFrom && object.kind === 'table') this.moveChildren(object.renamedFrom, object.key);
+        this.record(object, locate(file, statement, path, object.at === undefined ? undefined : toChar(object.at)));
       }
     }
   }
+}
+
+/** The latest statement that set one of `attributes`; the defining statement when none did since. */
+function whereSet(sources: ObjectSources, attributes: string[]): SourceLocation {
+  let latest: { location: SourceLocation; order: number } | undefined;
+  for (const attribute of attributes) {
+    const set = sources.attributes.get(attribute);
+    if (set && (!latest || set.order > latest.order)) latest = set;
+  }
+  return latest?.location ?? sources.defined ?? sources.last;
 }
 
 /** The statement's span, or the line of the node inside it (a column of a CREATE TABLE) when it has one. */

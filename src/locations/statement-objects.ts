@@ -7,7 +7,14 @@ export interface StatementObject {
   /** The same schema-qualified identity the catalog kinds produce (see qualify()). */
   key: string;
   at?: number;
-  /** The object had this key before the statement (ALTER TABLE … RENAME): its children move with it. */
+  /**
+   * The compared attributes (the kind's field names) this statement sets, when it changes only some of them
+   * (`ALTER COLUMN … SET DEFAULT` sets `default`); absent when the statement defines the whole object.
+   * A finding about one attribute is located at the statement that set it, not at the last one that touched
+   * the object.
+   */
+  sets?: string[];
+  /** The object had this key before the statement (… RENAME): where it was defined moves with it, and a table's children too. */
   renamedFrom?: string;
 }
 
@@ -35,7 +42,7 @@ export const STATEMENT_OBJECTS: Record<string, (node: Record<string, any>, ctx: 
   AlterTableStmt(n, ctx) {
     if (n.objtype && n.objtype !== 'OBJECT_TABLE') return [];
     const t = relation(n.relation, ctx);
-    return (n.cmds ?? []).flatMap((c: Record<string, any>) => alterTableCommand(c.AlterTableCmd ?? {}, t));
+    return (n.cmds ?? []).flatMap((c: Record<string, any>) => alterTableCommand(c.AlterTableCmd ?? {}, t, ctx));
   },
   IndexStmt(n, ctx) {
     const t = relation(n.relation, ctx);
@@ -43,7 +50,11 @@ export const STATEMENT_OBJECTS: Record<string, (node: Record<string, any>, ctx: 
     return [{ kind: 'index', key: qualify(t.schema, n.idxname ?? indexName(t.name, params)) }];
   },
   CreatePolicyStmt: (n, ctx) => tableChild('policy', n.table, n.policy_name, ctx),
-  AlterPolicyStmt: (n, ctx) => tableChild('policy', n.table, n.policy_name, ctx),
+  AlterPolicyStmt: (n, ctx) =>
+    tableChild('policy', n.table, n.policy_name, ctx).map((o) => ({
+      ...o,
+      sets: [n.roles && 'roles', n.qual && 'using', n.with_check && 'withCheck'].filter(Boolean) as string[],
+    })),
   CreateTrigStmt: (n, ctx) => tableChild('trigger', n.relation, n.trigname, ctx),
   // Functions are keyed by name here; the catalog key adds argument types, matched by the locator's fallback.
   CreateFunctionStmt: (n, ctx) => [{ kind: 'function', key: qualifiedName(n.funcname, ctx) }],
@@ -60,47 +71,81 @@ export const STATEMENT_OBJECTS: Record<string, (node: Record<string, any>, ctx: 
   CreateRangeStmt: (n, ctx) => [{ kind: 'type', key: qualifiedName(n.typeName, ctx) }],
   // CREATE MATERIALIZED VIEW … AS parses as CREATE TABLE AS with a materialized-view target.
   CreateTableAsStmt: (n, ctx) => (n.objtype === 'OBJECT_MATVIEW' ? relationObject('view', n.into?.rel, ctx) : relationObject('table', n.into?.rel, ctx)),
+  // A rename sets no compared attribute: the object keeps where its attributes were set, under its new key.
   RenameStmt(n, ctx) {
     if (!n.relation || !n.newname) return [];
     const t = relation(n.relation, ctx);
+    const renamed = (kind: ObjectKind, ...parent: string[]): StatementObject[] => [
+      { kind, key: qualify(...parent, n.newname), renamedFrom: qualify(...parent, n.subname), sets: [] },
+    ];
     switch (n.renameType) {
       case 'OBJECT_TABLE':
-        return [{ kind: 'table', key: qualify(t.schema, n.newname), renamedFrom: qualify(t.schema, t.name) }];
+        return [{ kind: 'table', key: qualify(t.schema, n.newname), renamedFrom: qualify(t.schema, t.name), sets: [] }];
       case 'OBJECT_INDEX':
-        return [{ kind: 'index', key: qualify(t.schema, n.newname) }];
+        return [{ kind: 'index', key: qualify(t.schema, n.newname), renamedFrom: qualify(t.schema, t.name), sets: [] }];
       case 'OBJECT_COLUMN':
-        return [{ kind: 'column', key: qualify(t.schema, t.name, n.newname) }];
+        return n.subname ? renamed('column', t.schema, t.name) : [];
       case 'OBJECT_TABCONSTRAINT':
-        return [{ kind: 'constraint', key: qualify(t.schema, t.name, n.newname) }];
+        return n.subname ? renamed('constraint', t.schema, t.name) : [];
       case 'OBJECT_POLICY':
-        return [{ kind: 'policy', key: qualify(t.schema, t.name, n.newname) }];
+        return n.subname ? renamed('policy', t.schema, t.name) : [];
       case 'OBJECT_TRIGGER':
-        return [{ kind: 'trigger', key: qualify(t.schema, t.name, n.newname) }];
+        return n.subname ? renamed('trigger', t.schema, t.name) : [];
       default:
         return [];
     }
   },
 };
 
-/** ALTER TABLE sub-commands that change one column (named in `name`). */
-const COLUMN_COMMANDS = new Set([
-  'AT_ColumnDefault', 'AT_CookedColumnDefault', 'AT_DropNotNull', 'AT_SetNotNull', 'AT_SetExpression', 'AT_DropExpression',
-  'AT_AlterColumnType', 'AT_AddIdentity', 'AT_SetIdentity', 'AT_DropIdentity', 'AT_SetCompression', 'AT_SetStorage',
-]);
-/** ALTER TABLE sub-commands that change attributes of the table itself. */
-const TABLE_COMMANDS = new Set([
-  'AT_EnableRowSecurity', 'AT_DisableRowSecurity', 'AT_ForceRowSecurity', 'AT_NoForceRowSecurity', 'AT_SetRelOptions',
-  'AT_ResetRelOptions', 'AT_ReplaceRelOptions', 'AT_SetLogged', 'AT_SetUnLogged', 'AT_AttachPartition',
-]);
+/**
+ * ALTER TABLE sub-commands that change one column (named in `name`), with the column attributes (the column
+ * kind's fields) each sets. Storage and compression are not compared: they touch the column, set nothing.
+ */
+const COLUMN_COMMANDS: Record<string, string[]> = {
+  AT_ColumnDefault: ['default'],
+  AT_CookedColumnDefault: ['default'],
+  AT_DropNotNull: ['nullable'],
+  AT_SetNotNull: ['nullable'],
+  AT_SetExpression: ['generated'],
+  AT_DropExpression: ['generated'],
+  // ALTER COLUMN … TYPE also sets the collation (COLLATE, or the new type's default).
+  AT_AlterColumnType: ['type', 'collation'],
+  AT_AddIdentity: ['identity'],
+  AT_SetIdentity: ['identity'],
+  AT_DropIdentity: ['identity'],
+  AT_SetCompression: [],
+  AT_SetStorage: [],
+};
+/** ALTER TABLE sub-commands that change attributes of the table itself (the table kind's fields). */
+const TABLE_COMMANDS: Record<string, string[]> = {
+  AT_EnableRowSecurity: ['rowSecurity'],
+  AT_DisableRowSecurity: ['rowSecurity'],
+  AT_ForceRowSecurity: ['forceRowSecurity'],
+  AT_NoForceRowSecurity: ['forceRowSecurity'],
+  AT_SetRelOptions: ['options'],
+  AT_ResetRelOptions: ['options'],
+  AT_ReplaceRelOptions: ['options'],
+  AT_SetLogged: ['persistence'],
+  AT_SetUnLogged: ['persistence'],
+  AT_AttachPartition: [],
+  AT_DetachPartition: [],
+};
 const TRIGGER_COMMANDS = new Set(['AT_EnableTrig', 'AT_EnableAlwaysTrig', 'AT_EnableReplicaTrig', 'AT_DisableTrig']);
 
-function alterTableCommand(cmd: Record<string, any>, t: Relation): StatementObject[] {
+function alterTableCommand(cmd: Record<string, any>, t: Relation, ctx: StatementContext): StatementObject[] {
   const subtype: string = cmd.subtype ?? '';
   if (subtype === 'AT_AddColumn' && cmd.def?.ColumnDef) return columnObjects(cmd.def.ColumnDef, t);
   if (subtype === 'AT_AddConstraint' && cmd.def?.Constraint) return constraintObjects(cmd.def.Constraint, t);
-  if (COLUMN_COMMANDS.has(subtype) && cmd.name) return [{ kind: 'column', key: qualify(t.schema, t.name, cmd.name) }];
-  if (TABLE_COMMANDS.has(subtype)) return [{ kind: 'table', key: qualify(t.schema, t.name) }];
-  if (TRIGGER_COMMANDS.has(subtype) && cmd.name) return [{ kind: 'trigger', key: qualify(t.schema, t.name, cmd.name) }];
+  if (COLUMN_COMMANDS[subtype] && cmd.name) return [{ kind: 'column', key: qualify(t.schema, t.name, cmd.name), sets: COLUMN_COMMANDS[subtype] }];
+  if (TABLE_COMMANDS[subtype]) {
+    const table: StatementObject = { kind: 'table', key: qualify(t.schema, t.name), sets: TABLE_COMMANDS[subtype] };
+    // Attaching or detaching a partition is written on the parent but sets what the partition is part of.
+    const partition = cmd.def?.PartitionCmd?.name;
+    if (!partition) return [table];
+    const p = relation(partition, ctx);
+    return [table, { kind: 'table', key: qualify(p.schema, p.name), sets: ['partitionOf', 'partitionBound'] }];
+  }
+  if (TRIGGER_COMMANDS.has(subtype) && cmd.name) return [{ kind: 'trigger', key: qualify(t.schema, t.name, cmd.name), sets: ['enabled'] }];
   if ((subtype === 'AT_AlterConstraint' || subtype === 'AT_ValidateConstraint') && (cmd.name ?? cmd.def?.Constraint?.conname)) {
     return [{ kind: 'constraint', key: qualify(t.schema, t.name, cmd.name ?? cmd.def.Constraint.conname) }];
   }
@@ -129,6 +174,10 @@ function constraintObjects(c: Record<string, any>, t: Relation, column?: string)
   const out: StatementObject[] = [{ kind: 'constraint', key: qualify(t.schema, t.name, name), at: c.location }];
   // Primary keys, unique and exclusion constraints create an index of the same name.
   if (label === 'pkey' || label === 'key' || label === 'excl') out.push({ kind: 'index', key: qualify(t.schema, name), at: c.location });
+  // A table-level primary key makes its columns NOT NULL (ALTER TABLE … ADD PRIMARY KEY on a nullable column).
+  if (label === 'pkey' && !column) {
+    for (const key of stringValues(c.keys)) out.push({ kind: 'column', key: qualify(t.schema, t.name, key), at: c.location, sets: ['nullable'] });
+  }
   return out;
 }
 
@@ -150,14 +199,18 @@ function expressionName(node: Record<string, any>): string | undefined {
   return undefined;
 }
 
+/** The names in a list of String nodes (key columns, …). */
+function stringValues(list?: Array<Record<string, any>>): string[] {
+  return (list ?? []).map((x) => x.String?.sval).filter(Boolean) as string[];
+}
+
 /** The columns Postgres puts into an automatic constraint name. */
 function autoNameColumns(c: Record<string, any>, label: ConstraintLabel, column?: string): string[] {
-  const names = (list?: Array<Record<string, any>>) => (list ?? []).map((x) => x.String?.sval).filter(Boolean) as string[];
   switch (label) {
     case 'key':
-      return c.keys ? names(c.keys) : column ? [column] : [];
+      return c.keys ? stringValues(c.keys) : column ? [column] : [];
     case 'fkey':
-      return c.fk_attrs ? names(c.fk_attrs) : column ? [column] : [];
+      return c.fk_attrs ? stringValues(c.fk_attrs) : column ? [column] : [];
     case 'excl':
       return (c.exclusions ?? []).map((e: Record<string, any>) => indexColumnName(e.List?.items?.[0]?.IndexElem ?? {}));
     case 'check': {
