@@ -5,6 +5,7 @@ import { installSignalCleanup, runAllCleanups } from './engine/cleanup.js';
 import { maskSecrets } from './engine/connection-url.js';
 import { InputError, VerifyError } from './errors.js';
 import { loadConfig } from './inputs/config.js';
+import { MIGRATION_FORMAT_NAMES } from './inputs/formats/migration-format.js';
 import type { ProgressEvent, VerifyOptions } from './options.js';
 import type { Report } from './report/finding.js';
 import { colorWanted } from './report/colors.js';
@@ -40,6 +41,9 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       reference: args.reference ?? config.reference ?? [],
       migrations: args.migrations ?? config.migrations ?? [],
       baseline: args.baseline ?? config.baseline ?? [],
+      migrationFormat: args['migration-format'] ?? config.migrationFormat,
+      placeholders: config.placeholders,
+      env: io.env,
       strictColumnOrder: args['strict-column-order'] ?? config.strictColumnOrder ?? false,
       schemas: args.schema ?? config.schemas,
       comments: args.comments ?? config.comments ?? false,
@@ -102,7 +106,8 @@ async function parseArgs(argv: string[]) {
     .usage('$0 [options]\n\nChecks that the migrations, applied in order to an empty scratch Postgres, produce exactly the reference schema.')
     .command('redundant-indexes', 'List indexes another index or constraint already covers, on each side (same inputs and findings as the normal report)')
     .option('reference', { type: 'string', array: true, describe: 'Reference schema: folders (every .sql below, in path order) or files' })
-    .option('migrations', { type: 'string', array: true, describe: 'Migrations: a Flyway folder (V<version>__<name>.sql) or files applied in the order given' })
+    .option('migrations', { type: 'string', array: true, describe: "Migrations: a folder in a migration tool's layout (Flyway, goose, …) or files applied in the order given" })
+    .option('migration-format', { choices: MIGRATION_FORMAT_NAMES, describe: 'The migration tool whose layout the migrations follow (default: detected from the files)' })
     .option('baseline', { type: 'string', array: true, describe: 'Schema that existed before the first migration: files or folders' })
     .option('config', { type: 'string', describe: 'Config file (default: verify-schema.config.json or "verifySchema" in package.json)' })
     .option('format', { choices: REPORT_FORMATS, array: true, describe: 'Report format; repeat with --output for several (default: text, github in GitHub Actions)' })

@@ -9,7 +9,7 @@ export { VerifyError, InputError, SqlApplyError, EngineError } from './errors.js
 export { loadConfig, type ConfigFile } from './inputs/config.js';
 export { formatText } from './report/format-text.js';
 export { formatJson } from './report/format-json.js';
-export { parseFlywayName, compareVersions, orderFlywayFolder } from './inputs/flyway.js';
+export { parseFlywayName, compareVersions, orderFlywayFolder } from './inputs/formats/flyway-naming.js';
 export { main } from './cli.js';
 export { checkRedundantIndexes } from './rules/redundant-indexes/check-redundant-indexes.js';
 export { findRedundantIndexes, type RedundantIndex, type IndexStats } from './rules/redundant-indexes/find-redundant-indexes.js';

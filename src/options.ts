@@ -7,6 +7,15 @@ export interface VerifyOptions {
   reference: string[];
   /** Migrations: a Flyway folder, or files applied in the order given. */
   migrations: string[];
+  /**
+   * The migration tool whose layout the migrations follow (flyway, golang-migrate, goose, dbmate, sqitch, …);
+   * detected from the files when absent.
+   */
+  migrationFormat?: string;
+  /** Placeholder values (Flyway `${name}`, graphile-migrate `:NAME`); they win over the tool's own config files. */
+  placeholders?: Record<string, string>;
+  /** Environment for formats that read it (goose ENVSUB, graphile-migrate `!ENV`); default process.env. */
+  env?: NodeJS.ProcessEnv;
   /** Applied to the migrations side before the first migration. */
   baseline?: string[];
   /** Report a different column order as drift. */

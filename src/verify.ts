@@ -14,6 +14,7 @@ import { displayPath } from './inputs/display-path.js';
 import { readSqlFile } from './inputs/read-sql-file.js';
 import { redundantIndexFindings } from './rules/redundant-indexes/redundant-index-findings.js';
 import { resolveInputs } from './inputs/resolve-inputs.js';
+import type { Migration } from './inputs/formats/migration-format.js';
 import type { VerifyOptions } from './options.js';
 import { parseSqlFile, type ParsedFile } from './parse/parse-sql.js';
 import type { Finding, Report } from './report/finding.js';
@@ -34,11 +35,14 @@ import { trace } from './trace.js';
 export async function verifySchema(options: VerifyOptions): Promise<Report> {
   const started = performance.now();
   const cwd = options.cwd ?? process.cwd();
-  const inputs = await resolveInputs({ reference: options.reference, migrations: options.migrations, baseline: options.baseline }, cwd);
+  const inputs = await resolveInputs(
+    { reference: options.reference, migrations: options.migrations, baseline: options.baseline, migrationFormat: options.migrationFormat },
+    { cwd, env: options.env, placeholders: options.placeholders },
+  );
   const [reference, baseline, migrations] = await Promise.all([
     parseAll(inputs.reference, cwd),
     parseAll(inputs.baseline, cwd),
-    parseAll(inputs.migrations.map((m) => m.path), cwd),
+    parseMigrations([...inputs.setup, ...inputs.migrations], cwd),
   ]);
   trace('parsed all files', started);
   const referenceNeeds = analyzeInputs(reference);
@@ -46,7 +50,7 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
   const allNeeds = mergeNeeds(referenceNeeds, migrationNeeds);
   // File checks need no database: they run while the engine starts.
   const fileChecks = Promise.all([
-    checkMigrationHistory({ migrations: options.migrations, cwd, baseRef: options.baseRef, ci: options.ci }),
+    checkMigrationHistory({ migrations: options.migrations, cwd, baseRef: options.baseRef, ci: options.ci, format: inputs.migrationFormat }),
     checkReferenceOrder({ orderFile: options.orderFile, reference: inputs.reference, cwd }),
   ]);
   fileChecks.catch(() => undefined); // awaited below; this only keeps an early engine failure from leaving it unhandled
@@ -93,7 +97,7 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
     trace('diffed and located');
     const files = await fileChecks;
     trace('file checks done');
-    const { findings, ignored } = finalizeFindings([...located, ...files.flatMap((c) => c.findings)], options);
+    const { findings, ignored } = finalizeFindings([...located, ...inputs.findings, ...files.flatMap((c) => c.findings)], options);
     const info = await engines.info();
     return {
       version: 1,
@@ -103,6 +107,7 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
         reference: inputs.reference.map((p) => displayPath(p, cwd)),
         baseline: inputs.baseline.map((p) => displayPath(p, cwd)),
         migrations: inputs.migrations.map((m) => displayPath(m.path, cwd)),
+        migrationFormat: inputs.migrationFormat,
       },
       findings,
       warnings: [...inputs.warnings, ...files.flatMap((c) => c.warnings), ...absentSchemas(options.schemas, ref.catalog, mig.catalog)],
@@ -132,6 +137,16 @@ export function collectFindings(reference: Catalog, migrations: Catalog, options
 
 export async function parseAll(paths: string[], cwd: string): Promise<ParsedFile[]> {
   return Promise.all(paths.map(async (p) => parseSqlFile(await readSqlFile(p, cwd))));
+}
+
+/** Parses the SQL a format module says its tool runs (file lines kept), with how the tool runs each file. */
+export async function parseMigrations(migrations: Migration[], cwd: string): Promise<ParsedFile[]> {
+  return Promise.all(
+    migrations.map(async (m) => ({
+      ...(await parseSqlFile({ path: m.path, displayPath: displayPath(m.path, cwd), text: m.sql })),
+      run: { transaction: m.transaction, ...(m.session?.length ? { session: m.session } : {}) },
+    })),
+  );
 }
 
 /**

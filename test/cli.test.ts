@@ -147,7 +147,7 @@ describe('the installed command', () => {
     const { stdout } = await promisify(execFile)('node', [join(ROOT, 'bin', 'verify-schema.js')], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
     // Without --base-ref the history checks that need a base are skipped, with a note saying so.
     expect(stdout).toMatch(/^note: migration-history checks against a base revision skipped: pass --base-ref REV/);
-    expect(stdout).toMatch(/\n✓ no drift: reference \(10 files\) vs baseline \(3 files\) \+ migrations \(6 files\)/);
+    expect(stdout).toMatch(/\n✓ no drift: reference \(10 files\) vs baseline \(3 files\) \+ flyway migrations \(6 files\)/);
   });
 
   it('a migration that fails mid-file names its statement, though whole files are sent at once', async () => {

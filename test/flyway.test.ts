@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareVersions, orderFlywayFolder, parseFlywayName } from '../src/inputs/flyway.js';
+import { compareVersions, orderFlywayFolder, parseFlywayName } from '../src/inputs/formats/flyway-naming.js';
 import { comparePaths, compareNatural } from '../src/inputs/natural-order.js';
 
 describe('Flyway names', () => {

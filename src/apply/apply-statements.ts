@@ -1,5 +1,6 @@
 import { SqlApplyError } from '../errors.js';
 import { asPostgresError, type PostgresErrorFields, type ScratchDatabase } from '../engine/scratch-database.js';
+import { SESSION_TOKEN_PREFIX, SESSION_TOKENS } from '../inputs/formats/migration-format.js';
 import type { ParsedFile, ParsedStatement } from '../parse/parse-sql.js';
 import { LineIndex } from '../parse/source-position.js';
 import { trace } from '../trace.js';
@@ -54,11 +55,13 @@ export async function applyMigrations(db: ScratchDatabase, files: ParsedFile[], 
   for (const [index, file] of files.entries()) {
     onFile?.(file, index, files.length);
     const transactional = runsInTransaction(file);
-    if (sendsWhole(file) && (await tryWholeFile(db, file))) continue;
+    const sql = await sessionValues(db, file);
+    if (sendsWhole(file) && (await tryWholeFile(db, file, sql))) continue;
+    for (const setting of file.run?.session ?? []) await db.exec(setting);
     if (transactional) await db.exec('BEGIN');
     for (const statement of file.statements) {
       try {
-        await db.exec(statement.sql);
+        await db.exec(sql(statement));
       } catch (error) {
         if (transactional) await db.exec('ROLLBACK').catch(() => undefined);
         throw applyError(statement, error, db.label);
@@ -69,9 +72,24 @@ export async function applyMigrations(db: ScratchDatabase, files: ParsedFile[], 
   }
 }
 
-/** The file can be wrapped in BEGIN … COMMIT: it has no statement that refuses a transaction block and none of its own. */
+/**
+ * The file is wrapped in BEGIN … COMMIT: as its tool says (goose NO TRANSACTION, dbmate transaction:false), or
+ * by Flyway's rule — unless a statement refuses a transaction block or the file writes its own.
+ */
 function runsInTransaction(file: ParsedFile): boolean {
+  const told = file.run?.transaction ?? 'auto';
+  if (told !== 'auto') return told;
   return !managesTransactions(file) && !file.statements.some(cannotRunInTransaction);
+}
+
+/**
+ * How a migration's statements are sent: with the scratch database's own name and role in place of the
+ * session tokens a format wrote for placeholders such as `${flyway:database}` (asked once per file that has one).
+ */
+async function sessionValues(db: ScratchDatabase, file: ParsedFile): Promise<(statement: ParsedStatement) => string> {
+  if (!file.file.text.includes(SESSION_TOKEN_PREFIX)) return (statement) => statement.sql;
+  const [row] = await db.query<{ database: string; user: string }>('SELECT current_database() AS database, session_user AS user');
+  return (statement) => statement.sql.replaceAll(SESSION_TOKENS.database, row.database).replaceAll(SESSION_TOKENS.user, row.user);
 }
 
 /**
@@ -94,12 +112,13 @@ function changesLexer(statement: ParsedStatement): boolean {
  * Runs a whole file as one transaction in one round trip (then ends its session settings). Returns false,
  * with the transaction rolled back and nothing of the file applied, when any statement failed.
  */
-async function tryWholeFile(db: ScratchDatabase, file: ParsedFile): Promise<boolean> {
+async function tryWholeFile(db: ScratchDatabase, file: ParsedFile, sql: (statement: ParsedStatement) => string = (s) => s.sql): Promise<boolean> {
   if (file.statements.length === 0) return true;
   // A newline before each semicolon: a statement's text may end in a -- comment.
-  const body = file.statements.map((s) => `${s.sql}\n;`).join('\n');
+  const body = file.statements.map((s) => `${sql(s)}\n;`).join('\n');
+  const session = (file.run?.session ?? []).map((s) => `${s};\n`).join('');
   try {
-    await db.exec(`BEGIN;\n${body}\nCOMMIT;\n${RESET_SESSION}`);
+    await db.exec(`${session}BEGIN;\n${body}\nCOMMIT;\n${RESET_SESSION}`);
     return true;
   } catch (error) {
     trace(`${db.label}: ${file.file.displayPath} replayed statement by statement (${(error as Error).message})`);

@@ -1,7 +1,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { displayPath } from '../inputs/display-path.js';
-import { compareVersions, parseFlywayName } from '../inputs/flyway.js';
+import { compareVersions, parseFlywayName } from '../inputs/formats/flyway-naming.js';
 import { listSqlFiles } from '../inputs/list-sql-files.js';
 import type { CheckedObject, Finding, FileChange, Severity, SourceLocation } from '../report/finding.js';
 import { flywayChecksum, flywayLines } from './flyway-checksum.js';
@@ -22,6 +22,11 @@ export interface HistoryCheckOptions {
   baseRef?: string;
   /** In CI an untracked migration is an error: it will not be in the build that deploys. */
   ci?: boolean;
+  /**
+   * The migration tool (default flyway). The naming, version and checksum checks are Flyway's; for another
+   * tool only the tool-independent check (every migration tracked by git) runs.
+   */
+  format?: string;
 }
 
 interface MigrationOnDisk {
@@ -45,14 +50,15 @@ export async function checkMigrationHistory(options: HistoryCheckOptions): Promi
   const show = (path: string) => displayPath(path, options.cwd);
   for (const f of files) result.checked.push({ kind: 'migration', object: show(f.path) });
 
+  const flyway = (options.format ?? 'flyway') === 'flyway';
   for (const f of files) {
-    if (f.inFolder && !f.version && parseFlywayName(basename(f.path)).type === 'other') {
+    if (flyway && f.inFolder && !f.version && parseFlywayName(basename(f.path)).type === 'other') {
       // A warning, as the file is simply not applied (issue: "a warning, not silently applied").
       result.findings.push({ ...finding('migration-misnamed', 'misnamed', show(f.path), `${show(f.path)} does not follow Flyway's naming (V<version>__<description>.sql or R__<description>.sql), so it is not applied and Flyway never runs it; rename it`, { name: basename(f.path) }), severity: 'warning' });
     }
   }
   const byVersion = new Map<string, MigrationOnDisk[]>();
-  for (const f of files) if (f.version) byVersion.set(versionKey(f.version), [...(byVersion.get(versionKey(f.version)) ?? []), f]);
+  for (const f of files) if (flyway && f.version) byVersion.set(versionKey(f.version), [...(byVersion.get(versionKey(f.version)) ?? []), f]);
   for (const [version, same] of byVersion) {
     for (const f of same.slice(1)) {
       result.findings.push(finding('migration-duplicate-version', 'duplicate', show(f.path), `${show(f.path)} has version ${version}, like ${show(same[0].path)}; Flyway refuses two migrations with one version — give it the next free version`, { version, others: same.filter((o) => o !== f).map((o) => show(o.path)) }));
@@ -80,6 +86,10 @@ export async function checkMigrationHistory(options: HistoryCheckOptions): Promi
     }
   }
 
+  if (!flyway) {
+    if (options.baseRef) result.warnings.push(`${skipped} against ${options.baseRef} skipped: they follow Flyway's rules (checksums, versions), and these migrations are ${options.format}'s`);
+    return result;
+  }
   if (!options.baseRef) {
     result.warnings.push(`${skipped} against a base revision skipped: pass --base-ref REV (e.g. origin/main; in GitHub Actions it defaults to origin/$GITHUB_BASE_REF)`);
     return result;

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { knownFindingCodes } from '../report/finding-codes.js';
 import { displayPath } from './display-path.js';
+import { MIGRATION_FORMAT_NAMES, type MigrationFormatName } from './formats/migration-format.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/render-report.js';
 import { ignoreRules } from '../report/ignore-rules-config.js';
 import type { IgnoreRule } from '../report/ignore.js';
@@ -12,6 +13,10 @@ export interface ConfigFile {
   reference?: string[];
   migrations?: string[];
   baseline?: string[];
+  /** The migration tool whose layout the migrations follow (detected when absent). */
+  migrationFormat?: MigrationFormatName;
+  /** Placeholder values for the migrations (Flyway `${name}`, graphile-migrate `:NAME`). */
+  placeholders?: Record<string, string>;
   strictColumnOrder?: boolean;
   schemas?: string[];
   comments?: boolean;
@@ -66,10 +71,18 @@ const severityMap: Check = (v, path) => {
   return v;
 };
 
+const stringMap: Check = (v, path) => {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new InputError(`${path} must be an object of name → text`);
+  for (const [name, value] of Object.entries(v)) if (typeof value !== 'string') throw new InputError(`${path}.${name} must be a string`);
+  return v;
+};
+
 const KEYS: Record<keyof ConfigFile, Check> = {
   reference: stringList,
   migrations: stringList,
   baseline: stringList,
+  migrationFormat: oneOf(...MIGRATION_FORMAT_NAMES),
+  placeholders: stringMap,
   strictColumnOrder: boolean,
   schemas: stringList,
   comments: boolean,

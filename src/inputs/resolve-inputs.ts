@@ -1,52 +1,106 @@
-import { basename } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { InputError } from '../errors.js';
+import type { Finding } from '../report/finding.js';
 import { displayPath } from './display-path.js';
-import { orderFlywayFolder, parseFlywayName, type MigrationFile } from './flyway.js';
+import { detectMigrationFormat } from './formats/detect-format.js';
+import type { FormatContext, FormatMigrations, Migration, MigrationFormatName, MigrationInput, UnappliedMigration } from './formats/migration-format.js';
+import { migrationFormat } from './formats/registry.js';
 import { listSqlFiles, resolveInputPath } from './list-sql-files.js';
+import { comparePaths } from './natural-order.js';
 
 export interface InputPaths {
   reference: string[];
   migrations: string[];
   baseline?: string[];
+  /** The migration tool whose layout the migrations follow; detected from the files when absent. */
+  migrationFormat?: string;
 }
 
 export interface ResolvedInputs {
   reference: string[];
   baseline: string[];
-  migrations: MigrationFile[];
+  /** The tool's setup files (graphile-migrate afterReset), applied after the baseline and before the migrations. */
+  setup: Migration[];
+  migrations: Migration[];
+  /** Migrations the tool runs that cannot be applied here (goose Go migrations). */
+  unapplied: UnappliedMigration[];
+  migrationFormat: MigrationFormatName;
+  /** How the format was chosen, for the report: "given", "detected (…evidence…)" or "default". */
+  migrationFormatSource: string;
   warnings: string[];
+  /** Findings about the history the format found (a broken graphile-migrate hash chain). */
+  findings: Finding[];
 }
 
 /**
  * Turns path arguments into ordered file lists. Reference and baseline folders: every `.sql` below them in
- * path order. A migrations folder: Flyway's order. Explicit files: the order given.
+ * path order. Migrations: read by the migration tool's format module (named, or detected from the files) in
+ * that tool's order; files named one by one keep the order given.
  */
-export async function resolveInputs(paths: InputPaths, cwd = process.cwd()): Promise<ResolvedInputs> {
-  const warnings: string[] = [];
-  if (paths.reference.length === 0) throw new InputError('no reference schema given; pass --reference PATH or set "reference" in verify-schema.config.json');
-  if (paths.migrations.length === 0) throw new InputError('no migrations given; pass --migrations PATH or set "migrations" in verify-schema.config.json');
-  const reference = await expandPlain(paths.reference, 'reference', cwd);
-  const baseline = await expandPlain(paths.baseline ?? [], 'baseline', cwd);
-  const migrations: MigrationFile[] = [];
-  for (const p of paths.migrations) {
-    const resolved = await resolveInputPath(p, 'migrations', cwd);
-    if (resolved.isDirectory) {
-      const ordered = orderFlywayFolder(resolved.path, await listSqlFiles(resolved.path), cwd);
-      // Misnamed files are a `migration-misnamed` finding (warning) of the history checks; undo files only a note.
-      for (const s of ordered.skipped) if (s.undo) warnings.push(`${displayPath(s.path, cwd)}: ${s.reason}`);
-      if (ordered.files.length === 0) throw new InputError(`migrations folder ${displayPath(resolved.path, cwd)} has no V<version>__<description>.sql files; check the path`);
-      migrations.push(...ordered.files);
-    } else {
-      const name = parseFlywayName(basename(resolved.path));
-      migrations.push({
-        path: resolved.path,
-        version: name.type === 'versioned' ? name.version.join('.') : undefined,
-        description: name.type === 'versioned' || name.type === 'repeatable' ? name.description : undefined,
-        repeatable: name.type === 'repeatable',
-      });
-    }
+export async function resolveInputs(paths: InputPaths, context: Partial<FormatContext> & { cwd?: string } = {}): Promise<ResolvedInputs> {
+  const cwd = context.cwd ?? process.cwd();
+  const formatContext: FormatContext = { ...context, cwd, env: context.env ?? process.env };
+  if (paths.migrations.length === 0) {
+    if (paths.reference.length === 0) throw new InputError(NO_REFERENCE);
+    throw new InputError('no migrations given; pass --migrations PATH or set "migrations" in verify-schema.config.json');
   }
-  return { reference, baseline, migrations, warnings };
+  const inputs = await migrationInputs(paths.migrations, cwd);
+  const chosen = paths.migrationFormat ? { format: migrationFormat(paths.migrationFormat), how: 'given' as const } : await detectMigrationFormat(inputs, cwd);
+  const read: FormatMigrations[] = [];
+  for (const input of inputs) read.push(await chosen.format.read(input, formatContext));
+  const migrations = read.flatMap((r) => r.migrations);
+  let offset = 0;
+  const unapplied: UnappliedMigration[] = [];
+  for (const r of read) {
+    for (const u of r.unapplied ?? []) unapplied.push({ ...u, before: u.before + offset });
+    offset += r.migrations.length;
+  }
+  const defaultReference = read.flatMap((r) => r.defaultReference ?? []);
+  const referencePaths = paths.reference.length ? paths.reference : defaultReference;
+  if (referencePaths.length === 0) throw new InputError(NO_REFERENCE);
+  const reference = await expandPlain(referencePaths, 'reference', cwd);
+  const baseline = await expandPlain(paths.baseline ?? [], 'baseline', cwd);
+  const warnings = [
+    ...read.flatMap((r) => r.notes ?? []),
+    ...read.flatMap((r) => r.skipped ?? []).map((s) => `${displayPath(s.path, cwd)}: ${s.reason}`),
+    ...unapplied.map((u) => `${displayPath(u.path, cwd)}: ${u.reason}`),
+  ];
+  return {
+    reference,
+    baseline,
+    setup: read.flatMap((r) => r.setup ?? []),
+    migrations,
+    unapplied,
+    migrationFormat: chosen.format.name,
+    migrationFormatSource: chosen.how === 'detected' ? `detected: ${chosen.evidence}` : chosen.how,
+    warnings,
+    findings: read.flatMap((r) => r.findings ?? []),
+  };
+}
+
+const NO_REFERENCE = 'no reference schema given; pass --reference PATH or set "reference" in verify-schema.config.json';
+
+/** The migrations paths as format inputs: each folder on its own; files named one by one together, in the order given. */
+async function migrationInputs(paths: string[], cwd: string): Promise<MigrationInput[]> {
+  const inputs: MigrationInput[] = [];
+  const explicit: string[] = [];
+  for (const p of paths) {
+    const resolved = await resolveInputPath(p, 'migrations', cwd);
+    if (resolved.isDirectory) inputs.push({ folder: resolved.path, files: await listAllFiles(resolved.path), explicit: false });
+    else explicit.push(resolved.path);
+  }
+  if (explicit.length) inputs.push({ folder: dirname(explicit[0]), files: explicit, explicit: true });
+  return inputs;
+}
+
+/** Every file below a folder (not only .sql: goose keeps .go migrations, Sqitch a plan), in path order. */
+async function listAllFiles(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
+    .sort((a, b) => comparePaths(relative(folder, a), relative(folder, b)));
 }
 
 export async function expandPlain(paths: string[], what: string, cwd: string): Promise<string[]> {

@@ -24,6 +24,15 @@ export interface ParsedFile {
   file: SqlFile;
   lines: LineIndex;
   statements: ParsedStatement[];
+  /** How a migration's tool runs it (absent: as Flyway does, see Migration.transaction). */
+  run?: MigrationRun;
+}
+
+/** The parts of a format's Migration that decide how the apply step sends it. */
+export interface MigrationRun {
+  transaction: boolean | 'auto';
+  /** Run in the file's session first (SET …), undone with it. */
+  session?: string[];
 }
 
 let moduleReady: Promise<void> | undefined;

@@ -61,7 +61,7 @@ export interface Report {
   ok: boolean;
   engine: { name: string; version: string };
   /** `live`: the (password-masked) URL of the database compared instead of migrations (verifyLive). */
-  inputs: { reference: string[]; baseline: string[]; migrations: string[]; live?: string };
+  inputs: { reference: string[]; baseline: string[]; migrations: string[]; live?: string; migrationFormat?: string };
   findings: Finding[];
   /** Things the user should know that are not drift: skipped files, checks that did not run. */
   warnings: string[];

@@ -83,7 +83,7 @@ function ensureNewline(s: string): string {
 function summaryLine(report: Report, c: Palette): string {
   const s = report.summary;
   const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
-  const sides = `reference (${files(report.inputs.reference.length)}) vs ${report.inputs.live ? `live database ${report.inputs.live}` : `${report.inputs.baseline.length ? `baseline (${files(report.inputs.baseline.length)}) + ` : ''}migrations (${files(report.inputs.migrations.length)})`}`;
+  const sides = `reference (${files(report.inputs.reference.length)}) vs ${report.inputs.live ? `live database ${report.inputs.live}` : `${report.inputs.baseline.length ? `baseline (${files(report.inputs.baseline.length)}) + ` : ''}${report.inputs.migrationFormat ? `${report.inputs.migrationFormat} ` : ''}migrations (${files(report.inputs.migrations.length)})`}`;
   const engine = `${report.engine.name} ${report.engine.version}`;
   const time = `${(s.durationMs / 1000).toFixed(1)}s`;
   if (s.total === 0) return c.green(`✓ no drift: ${sides} — ${engine}, ${time}`);

@@ -1,7 +1,7 @@
 import { basename, relative } from 'node:path';
-import { InputError } from '../errors.js';
-import { displayPath } from './display-path.js';
-import { compareDigits, compareNatural, comparePaths } from './natural-order.js';
+import { InputError } from '../../errors.js';
+import { displayPath } from '../display-path.js';
+import { compareDigits, compareNatural, comparePaths } from '../natural-order.js';
 
 /** A migration file classified by Flyway's naming rules. */
 export type FlywayName =
