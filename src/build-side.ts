@@ -1,5 +1,5 @@
 import type { SideSourceInfo } from './report/finding.js';
-import { applyMigrations, applyReference, type OnFile } from './apply/apply-statements.js';
+import { applyMigrations, applyReference, type MigrationTracer, type OnFile } from './apply/apply-statements.js';
 import type { InputNeeds } from './apply/input-needs.js';
 import { runPrelude } from './apply/prelude.js';
 import type { CatalogCache } from './cache/catalog-cache.js';
@@ -37,6 +37,11 @@ export interface SideRequest {
   largest?: boolean;
   /** One-line notices for the user (a checkpoint that could not be saved). */
   onNotice?: (message: string) => void;
+  /**
+   * Watches the migrations it traces as they are applied (the lint). Those files must really be applied:
+   * no cached catalog is used, and a checkpoint only up to the first traced file.
+   */
+  tracer?: MigrationTracer & { firstTraced: number };
 }
 
 /** How a side's catalog was obtained, for the report and for tests of the cache. */
@@ -55,7 +60,7 @@ const CHECKPOINT_WORTH_MS = 300;
 export async function buildSideCatalog(request: SideRequest): Promise<{ catalog: Catalog; source: SideSource }> {
   const keys = request.cache ? chainKeys(request.cache.base, request.files) : [];
   const finalKey = keys.at(-1);
-  if (request.cache && finalKey) {
+  if (request.cache && finalKey && !request.tracer) {
     const cached = await request.cache.catalogs.get(finalKey);
     if (cached) return { catalog: cached, source: { from: 'catalog-cache' } };
   }
@@ -64,7 +69,7 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
   trace(`${request.side}: engine ready`, t);
   const useCheckpoints = request.cache && request.side === 'migrations' && engine.supportsCheckpoints && !(engine.checkpoints && changesRoles(request.files));
   const store: Checkpoints | undefined = useCheckpoints ? (engine.checkpoints ?? request.cache!.checkpoints) : undefined;
-  let start = store ? await store.findLongest(keys) : undefined;
+  let start = store ? await store.findLongest(request.tracer ? keys.slice(0, request.tracer.firstTraced) : keys) : undefined;
   let db = start ? await openCheckpoint(request, store!, start) : undefined;
   if (!db) {
     start = undefined;
@@ -87,14 +92,14 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
       // (starts from the last state) or edits the newest one (starts from the one before).
       const began = performance.now();
       const worthSaving = () => performance.now() - began > (request.checkpointThresholdMs ?? CHECKPOINT_WORTH_MS);
-      await applyMigrations(db, remaining.slice(0, -1), onFile);
+      await applyMigrations(db, remaining.slice(0, -1), onFile, request.tracer);
       if (remaining.length > 1 && worthSaving()) {
         await saveCheckpoint(store!, keys[keys.length - 2], db, request.onNotice);
       }
-      await applyMigrations(db, remaining.slice(-1), onFile && ((file) => onFile(file, remaining.length - 1, remaining.length)));
+      await applyMigrations(db, remaining.slice(-1), onFile && ((file) => onFile(file, remaining.length - 1, remaining.length)), request.tracer);
       if (worthSaving()) await saveCheckpoint(store!, finalKey!, db, request.onNotice);
     } else {
-      await applyMigrations(db, remaining, onFile);
+      await applyMigrations(db, remaining, onFile, request.tracer);
     }
     trace(`${request.side}: applied ${remaining.length} files`, t);
     t = performance.now();

@@ -60,6 +60,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       baseRef: args['base-ref'] ?? config.baseRef ?? (io.env.GITHUB_ACTIONS === 'true' && io.env.GITHUB_BASE_REF ? `origin/${io.env.GITHUB_BASE_REF}` : undefined),
       ci: Boolean(io.env.CI && io.env.CI !== 'false'),
       orderFile: args['order-file'] ?? config.orderFile,
+      lint: args.lint ?? config.lint ?? true,
       cwd: io.cwd,
       onProgress: format === 'text' && io.stderr.isTTY ? progressPrinter(io.stderr) : undefined,
     };
@@ -84,6 +85,10 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
 async function runCommand(command: string, options: VerifyOptions): Promise<Report> {
   const live = options.live;
   // The live and redundant-indexes commands (and the Postgres driver they need) load only when asked for.
+  if (command === 'lint') {
+    if (live) throw new InputError('lint applies migrations; --live cannot be combined with it');
+    return (await import('./rules/lint/lint-migrations.js')).lintMigrations(options);
+  }
   if (command === 'redundant-indexes') {
     const { checkRedundantIndexes, checkRedundantIndexesLive } = await import('./rules/redundant-indexes/check-redundant-indexes.js');
     return live ? checkRedundantIndexesLive({ ...options, live }) : checkRedundantIndexes(options);
@@ -105,6 +110,7 @@ async function parseArgs(argv: string[]) {
     .scriptName('verify-schema')
     .usage('$0 [options]\n\nChecks that the migrations, applied in order to an empty scratch Postgres, produce exactly the reference schema.')
     .command('redundant-indexes', 'List indexes another index or constraint already covers, on each side (same inputs and findings as the normal report)')
+    .command('lint', 'Lint the migrations new since --base-ref (all without a base): locks and rewrites traced in a scratch database, and other hazards')
     .option('reference', { type: 'string', array: true, describe: 'Reference schema: folders (every .sql below, in path order) or files' })
     .option('migrations', { type: 'string', array: true, describe: "Migrations: a folder in a migration tool's layout (Flyway, goose, …) or files applied in the order given" })
     .option('migration-format', { choices: MIGRATION_FORMAT_NAMES, describe: 'The migration tool whose layout the migrations follow (default: detected from the files)' })
@@ -119,6 +125,7 @@ async function parseArgs(argv: string[]) {
     .option('comments', { type: 'boolean', describe: 'Also compare comments (COMMENT ON …)' })
     .option('privileges', { type: 'boolean', describe: 'Also compare grants and owners (GRANT/REVOKE, OWNER TO)' })
     .option('fail-on', { choices: ['error', 'warning', 'never'] as const, describe: 'Exit 1 on findings of this severity or worse (default: error)' })
+    .option('lint', { type: 'boolean', describe: 'Lint the migrations new since --base-ref as part of the check (default: true; --no-lint skips it)' })
     .option('cache', { type: 'boolean', describe: 'Reuse cached catalogs and migration checkpoints (--no-cache replays everything)' })
     .option('database-url', { type: 'string', describe: 'Postgres 13+ server for the scratch databases (default: $VERIFY_SCHEMA_DATABASE_URL, else embedded PGlite)' })
     .option('keep-databases', { type: 'boolean', describe: 'Keep the server scratch databases and print their names' })

@@ -59,6 +59,8 @@ export interface VerifyOptions {
   ci?: boolean;
   /** File listing the reference files in execution order (one path per line, relative to the order file). */
   orderFile?: string;
+  /** The check also lints the migrations new since baseRef (default true; see lintMigrations for the command). */
+  lint?: boolean;
   /** Progress callback (the CLI shows it on a TTY). */
   onProgress?: (event: ProgressEvent) => void;
 }

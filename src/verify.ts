@@ -26,6 +26,9 @@ import { applyIgnoreRules } from './report/ignore.js';
 import { checkMigrationHistory } from './history/check-history.js';
 import { checkReferenceOrder } from './inputs/reference-order.js';
 import { trace } from './trace.js';
+import { planLint, untracedNotes } from './rules/lint/lint-migrations.js';
+import { LintSession } from './rules/lint/lint-session.js';
+import { lintFinding } from './rules/lint/lint-findings.js';
 
 /**
  * The whole check: discover and parse the inputs, apply the reference to one scratch database and
@@ -54,6 +57,11 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
     checkReferenceOrder({ orderFile: options.orderFile, reference: inputs.reference, cwd }),
   ]);
   fileChecks.catch(() => undefined); // awaited below; this only keeps an early engine failure from leaving it unhandled
+  // With a base revision, the migrations new since it are linted while they are applied (traced).
+  const history = [...baseline, ...migrations];
+  // Setup files a format runs before the migrations (graphile-migrate's afterReset) are not linted.
+  const lintPlan = options.lint !== false ? await planLint(migrations.slice(inputs.setup.length), options.baseRef, true) : undefined;
+  const lint = lintPlan?.linted.size ? new LintSession(lintPlan.linted, history) : undefined;
 
   const engines = engineProvider(options, cwd);
   // The cache keys name the engine: PGlite's is known without starting it; a server's once connected.
@@ -85,19 +93,19 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
     options.onProgress?.({ phase: 'apply', side, file: f.file.displayPath, index, total });
   try {
     const common = { roles: clusterRoles(allNeeds), usesAuth: allNeeds.usesAuth, extensions, introspect, engines, checkpointThresholdMs: options.checkpointThresholdMs, onNotice: options.onNotice };
-    const history = [...baseline, ...migrations];
     const referenceIsLargest = countStatements(reference) > countStatements(history);
     const [ref, mig] = await Promise.all([
       buildSideCatalog({ ...common, side: 'reference', files: reference, needs: referenceNeeds, cache: cacheFor('reference', referenceNeeds), onFile: progress('reference'), largest: referenceIsLargest }),
-      buildSideCatalog({ ...common, side: 'migrations', files: history, needs: migrationNeeds, cache: cacheFor('migrations', migrationNeeds), onFile: progress('migrations'), largest: !referenceIsLargest }),
+      buildSideCatalog({ ...common, side: 'migrations', files: history, needs: migrationNeeds, cache: cacheFor('migrations', migrationNeeds), onFile: progress('migrations'), largest: !referenceIsLargest, tracer: lint }),
     ]);
     trace('both sides built');
     options.onProgress?.({ phase: 'introspect' });
     const located = annotateLocations(collectFindings(ref.catalog, mig.catalog, options), new SourceLocator(reference, cwd), new SourceLocator([...baseline, ...migrations], cwd));
     trace('diffed and located');
+    const hazards = lint ? (await lint.finish(mig.catalog, history, cwd)).map(({ code, hit }) => lintFinding(code, hit, cwd)) : [];
     const files = await fileChecks;
     trace('file checks done');
-    const { findings, ignored } = finalizeFindings([...located, ...inputs.findings, ...files.flatMap((c) => c.findings)], options);
+    const { findings, ignored } = finalizeFindings([...located, ...inputs.findings, ...files.flatMap((c) => c.findings), ...hazards], options);
     const info = await engines.info();
     return {
       version: 1,
@@ -110,10 +118,11 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
         migrationFormat: inputs.migrationFormat,
       },
       findings,
-      warnings: [...inputs.warnings, ...files.flatMap((c) => c.warnings), ...absentSchemas(options.schemas, ref.catalog, mig.catalog)],
+      warnings: [...inputs.warnings, ...files.flatMap((c) => c.warnings), ...absentSchemas(options.schemas, ref.catalog, mig.catalog), ...untracedNotes(lint, cwd)],
       summary: summarizeWithIgnored(findings, ignored, performance.now() - started),
       checked: markIgnored([...listCheckedObjects(ref.catalog, mig.catalog), ...files.flatMap((c) => c.checked)], ignored),
       cache: { reference: ref.source, migrations: mig.source },
+      ...(lintPlan ? { lint: { linted: migrations.filter((m) => lintPlan.linted.has(m)).map((m) => displayPath(m.file.path, cwd)), ...(lintPlan.baseRef ? { baseRef: lintPlan.baseRef } : {}) } } : {}),
     };
   } finally {
     await engines.close();

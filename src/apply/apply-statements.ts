@@ -51,25 +51,87 @@ function managesTransactions(file: ParsedFile): boolean {
  * A transactional file goes to the database in one round trip; only when it fails is it rolled back and
  * replayed one statement at a time, to name the statement that failed.
  */
-export async function applyMigrations(db: ScratchDatabase, files: ParsedFile[], onFile?: OnFile): Promise<void> {
+export async function applyMigrations(db: ScratchDatabase, files: ParsedFile[], onFile?: OnFile, tracer?: MigrationTracer): Promise<void> {
   for (const [index, file] of files.entries()) {
     onFile?.(file, index, files.length);
     const transactional = runsInTransaction(file);
     const sql = await sessionValues(db, file);
-    if (sendsWhole(file) && (await tryWholeFile(db, file, sql))) continue;
+    const traced = tracer?.traces(file) ?? false;
+    if (!traced && sendsWhole(file) && (await tryWholeFile(db, file, sql))) continue;
     for (const setting of file.run?.session ?? []) await db.exec(setting);
+    // Only a file that runs in one transaction can be traced: its locks are held until COMMIT, so what each
+    // statement added to them is visible after it. Outside a transaction every statement releases its locks.
+    if (traced && !transactional) tracer!.untraced(file, 'it runs outside a transaction');
     if (transactional) await db.exec('BEGIN');
+    const hooks = traced && transactional ? await startTrace(tracer!, db, file) : undefined;
     for (const statement of file.statements) {
+      if (hooks && !(await hookSucceeds(() => hooks.beforeStatement(statement)))) return retryUntraced(db, files.slice(index), onFile, tracer!, index, files.length);
       try {
         await db.exec(sql(statement));
       } catch (error) {
         if (transactional) await db.exec('ROLLBACK').catch(() => undefined);
         throw applyError(statement, error, db.label);
       }
+      if (hooks && !(await hookSucceeds(() => hooks.afterStatement(statement)))) return retryUntraced(db, files.slice(index), onFile, tracer!, index, files.length);
     }
     if (transactional) await db.exec('COMMIT');
+    hooks?.committed();
     await resetSession(db);
   }
+}
+
+/**
+ * Watches the statements of migrations as they are applied (the lint's tracing). `traces` picks the files;
+ * a traced file that runs in a transaction is applied statement by statement inside it, with beforeStatement
+ * and afterStatement around each statement (they may only read the catalog: they run inside the
+ * migration's transaction).
+ */
+export interface MigrationTracer {
+  traces(file: ParsedFile): boolean;
+  /** Called inside the file's transaction, before its first statement (BEGIN has been sent by then). */
+  beginFile(db: ScratchDatabase, file: ParsedFile): Promise<FileTraceHooks>;
+  /** The file is applied without tracing (outside a transaction, or a trace query failed): static rules only. */
+  untraced(file: ParsedFile, why: string): void;
+}
+
+export interface FileTraceHooks {
+  beforeStatement(statement: ParsedStatement): Promise<void>;
+  afterStatement(statement: ParsedStatement): Promise<void>;
+  /** The file's transaction committed: what was recorded for it is final. */
+  committed(): void;
+}
+
+/** The file's hooks; undefined (with the transaction begun afresh) when the tracer's first query failed. */
+async function startTrace(tracer: MigrationTracer, db: ScratchDatabase, file: ParsedFile): Promise<FileTraceHooks | undefined> {
+  try {
+    return await tracer.beginFile(db, file);
+  } catch (error) {
+    await db.exec('ROLLBACK');
+    tracer.untraced(file, `tracing failed: ${(error as Error).message}`);
+    await db.exec('BEGIN');
+    return undefined;
+  }
+}
+
+async function hookSucceeds(hook: () => Promise<void>): Promise<boolean> {
+  try {
+    await hook();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A trace query failed, which aborts the migration's transaction: roll the file back and apply it (and the
+ * rest) again without tracing this file, so tracing never changes what a migration does.
+ */
+async function retryUntraced(db: ScratchDatabase, rest: ParsedFile[], onFile: OnFile | undefined, tracer: MigrationTracer, offset: number, total: number): Promise<void> {
+  await db.exec('ROLLBACK').catch(() => undefined);
+  await resetSession(db);
+  tracer.untraced(rest[0], 'a trace query failed');
+  const skipFirst: MigrationTracer = { ...tracer, traces: (f) => f !== rest[0] && tracer.traces(f), beginFile: (d, f) => tracer.beginFile(d, f), untraced: (f, why) => (f === rest[0] ? undefined : tracer.untraced(f, why)) };
+  await applyMigrations(db, rest, onFile && ((file, i) => onFile(file, offset + i, total)), skipFirst);
 }
 
 /**

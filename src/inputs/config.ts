@@ -34,6 +34,8 @@ export interface ConfigFile {
   baseRef?: string;
   /** Reference execution-order file (relative to the config file). */
   orderFile?: string;
+  /** Lint the migrations new since baseRef as part of the check (default true). */
+  lint?: boolean;
 }
 
 export interface LoadedConfig {
@@ -96,6 +98,7 @@ const KEYS: Record<keyof ConfigFile, Check> = {
   databaseUrl: string,
   baseRef: string,
   orderFile: string,
+  lint: boolean,
 };
 
 /** Every key the validator accepts (kept equal to schema/verify-schema.config.schema.json by a test). */

@@ -38,11 +38,11 @@ export interface ResolvedInputs {
  * path order. Migrations: read by the migration tool's format module (named, or detected from the files) in
  * that tool's order; files named one by one keep the order given.
  */
-export async function resolveInputs(paths: InputPaths, context: Partial<FormatContext> & { cwd?: string } = {}): Promise<ResolvedInputs> {
+export async function resolveInputs(paths: InputPaths, context: Partial<FormatContext> & { cwd?: string; referenceOptional?: boolean } = {}): Promise<ResolvedInputs> {
   const cwd = context.cwd ?? process.cwd();
   const formatContext: FormatContext = { ...context, cwd, env: context.env ?? process.env };
   if (paths.migrations.length === 0) {
-    if (paths.reference.length === 0) throw new InputError(NO_REFERENCE);
+    if (paths.reference.length === 0 && !context.referenceOptional) throw new InputError(NO_REFERENCE);
     throw new InputError('no migrations given; pass --migrations PATH or set "migrations" in verify-schema.config.json');
   }
   const inputs = await migrationInputs(paths.migrations, cwd);
@@ -58,7 +58,8 @@ export async function resolveInputs(paths: InputPaths, context: Partial<FormatCo
   }
   const defaultReference = read.flatMap((r) => r.defaultReference ?? []);
   const referencePaths = paths.reference.length ? paths.reference : defaultReference;
-  if (referencePaths.length === 0) throw new InputError(NO_REFERENCE);
+  // `verify-schema lint` needs no reference.
+  if (referencePaths.length === 0 && !context.referenceOptional) throw new InputError(NO_REFERENCE);
   const reference = await expandPlain(referencePaths, 'reference', cwd);
   const baseline = await expandPlain(paths.baseline ?? [], 'baseline', cwd);
   const warnings = [

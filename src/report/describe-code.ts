@@ -1,3 +1,5 @@
+import { LINT_RULES } from '../rules/lint/registry.js';
+
 /** One-line descriptions of finding codes, for SARIF rules and Markdown legends. */
 const FILE_CODES: Record<string, string> = {
   'migration-edited': 'An applied migration was edited (its Flyway checksum changed)',
@@ -20,8 +22,11 @@ const CHANGES: Record<string, string> = {
 };
 
 /** `column-missing` → "A column is in the reference but not produced by the migrations". */
+const LINT_TITLES: Record<string, string> = Object.fromEntries(LINT_RULES.map((r) => [r.code, r.title]));
+
 export function describeCode(code: string): string {
   if (FILE_CODES[code]) return FILE_CODES[code];
+  if (LINT_TITLES[code]) return LINT_TITLES[code];
   const m = /^(.*)-([a-z]+)$/.exec(code);
   if (m && CHANGES[m[2]]) {
     const kind = m[1].replace(/-/g, ' ');

@@ -1,5 +1,6 @@
 import { REDUNDANT_INDEX_CODES } from '../rules/redundant-indexes/registry.js';
 import { CATALOG_KINDS } from '../catalog/kinds/index.js';
+import { LINT_CODES } from '../rules/lint/registry.js';
 
 /** Codes of the migration-history checks (src/history) and the reference order check (src/inputs/reference-order.ts). */
 const FILE_CHECK_CODES = [
@@ -20,5 +21,5 @@ const FILE_CHECK_CODES = [
  */
 export function knownFindingCodes(): string[] {
   const drift = CATALOG_KINDS.flatMap((k) => ['missing', 'extra', 'changed', 'renamed'].map((change) => `${k.kind}-${change}`));
-  return [...drift, ...REDUNDANT_INDEX_CODES, ...FILE_CHECK_CODES];
+  return [...drift, ...REDUNDANT_INDEX_CODES, ...FILE_CHECK_CODES, ...LINT_CODES];
 }

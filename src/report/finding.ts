@@ -8,8 +8,9 @@ export type Severity = 'error' | 'warning' | 'info';
  * changed  — on both sides, different
  * renamed  — on both sides with the same definition under another name (indexes, constraints, triggers, policies)
  * redundant — an index that another index or constraint already covers
+ * hazard   — a migration statement that is unsafe to run on a live database (the lint: src/rules/lint)
  */
-export type Change = 'missing' | 'extra' | 'changed' | 'renamed' | 'redundant' | FileChange;
+export type Change = 'missing' | 'extra' | 'changed' | 'renamed' | 'redundant' | 'hazard' | FileChange;
 
 /**
  * Findings about files rather than database objects (migration history, reference order):
@@ -70,6 +71,17 @@ export interface Report {
   cache?: { reference: SideSourceInfo; migrations: SideSourceInfo };
   /** Every object and file that was checked, with or without findings (JUnit has one test case per entry). */
   checked?: CheckedObject[];
+  /** The migrations the lint looked at (`verify-schema lint`, or the check's lint step), and the base they are new against. */
+  lint?: LintSummary;
+}
+
+export interface LintSummary {
+  /** Display paths of the linted migrations, in apply order. */
+  linted: string[];
+  /** The git revision they are new or changed against; absent: every given migration was linted. */
+  baseRef?: string;
+  /** The report is `verify-schema lint`'s (not the check's with a lint step). */
+  command?: boolean;
 }
 
 export interface CheckedObject {

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { describeCode } from './describe-code.js';
 import type { Finding, Report, Severity, SourceLocation } from './finding.js';
 import { TOOL_VERSION } from './tool-version.js';
+import { LINT_RULES } from '../rules/lint/registry.js';
 
 const LEVELS: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -14,15 +15,18 @@ const LEVELS: Record<Severity, string> = { error: 'error', warning: 'warning', i
  * File URIs are relative to the working directory (%SRCROOT%): run from the repository root.
  */
 export function formatSarif(report: Report): string {
-  const codes = [...new Set(report.findings.map((f) => f.code))].sort();
+  // A linted report names every lint rule, so code scanning knows them (and their docs) before the first alert.
+  const codes = [...new Set([...report.findings.map((f) => f.code), ...(report.lint ? LINT_RULES.map((r) => r.code) : [])])].sort();
   const rules = codes.map((code) => {
-    const first = report.findings.find((f) => f.code === code)!;
+    const first = report.findings.find((f) => f.code === code);
+    const lint = LINT_RULES.find((r) => r.code === code);
     return {
       id: code,
       name: code.replace(/(^|-)([a-z])/g, (_m, _d, ch: string) => ch.toUpperCase()),
       shortDescription: { text: describeCode(code) },
-      defaultConfiguration: { level: LEVELS[first.severity] ?? 'error' },
-      properties: { kind: first.kind },
+      defaultConfiguration: { level: LEVELS[first?.severity ?? lint?.severity ?? 'error'] ?? 'error' },
+      ...(lint ? { help: { text: `${lint.title}. Problem and safe alternative: docs/rules/${code}.md`, markdown: `${lint.title}. Problem and safe alternative: [docs/rules/${code}.md](docs/rules/${code}.md)` } } : {}),
+      properties: { kind: first?.kind ?? 'migration', ...(lint ? { doc: `docs/rules/${code}.md` } : {}) },
     };
   });
   const sarif = {

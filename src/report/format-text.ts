@@ -18,7 +18,8 @@ export function formatText(report: Report, options: { color?: boolean } = {}): s
   const out: string[] = [];
   const groups = new Map<string, Finding[]>();
   for (const f of report.findings) {
-    const group = f.table ?? `${f.kind}s`;
+    // Migration hazards (the lint) read best per migration file, in statement order.
+    const group = f.change === 'hazard' ? (f.migrationLocation?.file ?? 'migrations') : (f.table ?? `${f.kind}s`);
     groups.set(group, [...(groups.get(group) ?? []), f]);
   }
   for (const [group, findings] of groups) {
@@ -34,6 +35,10 @@ export function formatText(report: Report, options: { color?: boolean } = {}): s
 
 function formatFinding(f: Finding, c: Palette, other: string): string[] {
   const mark = f.severity === 'error' ? c.red('✗') : f.severity === 'warning' ? c.yellow('!') : c.dim('i');
+  if (f.change === 'hazard') {
+    const hint = typeof f.details.hint === 'string' ? [`      ${c.dim(`→ ${f.details.hint}`)}`] : [];
+    return [`  ${mark} line ${f.migrationLocation?.line ?? '?'}: ${c.bold(f.object)} ${c.dim(`[${f.code}]`)}`, `      ${f.message}`, ...hint];
+  }
   const name = f.table && f.object.startsWith(`${f.table}.`) ? f.object.slice(f.table.length + 1) : f.object;
   const lines = [`  ${mark} ${f.kind} ${c.bold(name)} ${changeWords(f.change, other)} ${c.dim(`[${f.code}]`)}`];
   const where = [at('reference', f.location), at('migrations', f.migrationLocation)].filter(Boolean).join(', ');
@@ -83,6 +88,7 @@ function ensureNewline(s: string): string {
 function summaryLine(report: Report, c: Palette): string {
   const s = report.summary;
   const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
+  if (report.lint?.command) return lintSummaryLine(report, c);
   const sides = `reference (${files(report.inputs.reference.length)}) vs ${report.inputs.live ? `live database ${report.inputs.live}` : `${report.inputs.baseline.length ? `baseline (${files(report.inputs.baseline.length)}) + ` : ''}${report.inputs.migrationFormat ? `${report.inputs.migrationFormat} ` : ''}migrations (${files(report.inputs.migrations.length)})`}`;
   const engine = `${report.engine.name} ${report.engine.version}`;
   const time = `${(s.durationMs / 1000).toFixed(1)}s`;
@@ -90,6 +96,20 @@ function summaryLine(report: Report, c: Palette): string {
   const counts = [s.errors && `${s.errors} error${s.errors === 1 ? '' : 's'}`, s.warnings && `${s.warnings} warning${s.warnings === 1 ? '' : 's'}`].filter(Boolean).join(', ');
   const verdict = report.ok ? c.yellow(`! ${s.total} finding${s.total === 1 ? '' : 's'} (${counts})`) : c.red(`✗ drift: ${s.total} finding${s.total === 1 ? '' : 's'} (${counts})`);
   return `${verdict}: ${sides} — ${engine}, ${time}`;
+}
+
+/** `✗ lint: 3 findings (1 error, 2 warnings): 2 of 6 migrations linted (new since origin/main) — pglite 18, 2.1s` */
+function lintSummaryLine(report: Report, c: Palette): string {
+  const s = report.summary;
+  const lint = report.lint!;
+  const info = s.total - s.errors - s.warnings;
+  const counts = [s.errors && `${s.errors} error${s.errors === 1 ? '' : 's'}`, s.warnings && `${s.warnings} warning${s.warnings === 1 ? '' : 's'}`, info && `${info} info`].filter(Boolean).join(', ');
+  const of = report.inputs.migrations.length;
+  const scope = `${lint.linted.length} of ${of} migration${of === 1 ? '' : 's'} linted (${lint.baseRef ? `new or changed since ${lint.baseRef}` : 'all: no base revision'})`;
+  const tail = `${scope} — ${report.engine.name} ${report.engine.version}, ${(s.durationMs / 1000).toFixed(1)}s`;
+  if (s.total === 0) return c.green(`✓ lint: no hazards: ${tail}`);
+  const verdict = `${s.total} finding${s.total === 1 ? '' : 's'} (${counts})`;
+  return `${report.ok ? c.yellow(`! lint: ${verdict}`) : c.red(`✗ lint: ${verdict}`)}: ${tail}`;
 }
 
 function formatBytes(bytes: number): string {

@@ -19,8 +19,8 @@ export interface Expected {
   findings?: GoldenFinding[];
 }
 
-/** The parts of a finding a golden file pins down. */
-export type GoldenFinding = Pick<Finding, 'code' | 'severity' | 'kind' | 'change' | 'object' | 'details'>;
+/** The parts of a finding a golden file pins down (a migration hazard also its location: the statement's first line). */
+export type GoldenFinding = Pick<Finding, 'code' | 'severity' | 'kind' | 'change' | 'object' | 'details'> & { at?: string };
 
 /** Every folder under fixtures/ is a scenario: adding one is adding a folder. */
 export function discoverScenarios(): Scenario[] {
@@ -45,13 +45,29 @@ export function scenarioArgs(s: Scenario): string[] {
   if (!s.args.includes('--reference')) args.push('--reference', join(s.dir, 'reference'));
   if (!s.args.includes('--migrations')) args.push('--migrations', join(s.dir, 'migrations'));
   if (existsSync(join(s.dir, 'baseline')) && !s.args.includes('--baseline')) args.push('--baseline', join(s.dir, 'baseline'));
-  return [...args, ...s.args];
+  // A command (`lint`) goes first: after an array option such as --baseline it would be read as one more path.
+  const command = s.args[0] && !s.args[0].startsWith('-') ? [s.args[0]] : [];
+  return [...command, ...args, ...s.args.slice(command.length)];
 }
 
 export function toGolden(findings: Finding[]): GoldenFinding[] {
   return findings
     // Whether a fixture's files are committed yet is not part of its expected result (see test/history.test.ts).
     .filter((f) => f.code !== 'migration-untracked')
-    .map(({ code, severity, kind, change, object, details }) => ({ code, severity, kind, change, object, details }))
-    .sort((a, b) => `${a.kind} ${a.object} ${a.code}`.localeCompare(`${b.kind} ${b.object} ${b.code}`));
+    .map(({ code, severity, kind, change, object, details, migrationLocation }) => ({
+      code,
+      severity,
+      kind,
+      change,
+      object,
+      ...(change === 'hazard' && migrationLocation ? { at: `${migrationLocation.file.replace(/^.*\bmigrations\//, 'migrations/')}:${migrationLocation.line}:${migrationLocation.column}` } : {}),
+      details,
+    }))
+    .sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
+}
+
+/** Kind and object; hazards by file and line first (lines zero-padded, so line 4 comes before line 16). */
+function sortKey(f: GoldenFinding): string {
+  const at = f.at?.replace(/:(\d+):(\d+)$/, (_m, line: string, column: string) => `:${line.padStart(6, '0')}:${column.padStart(4, '0')}`) ?? '';
+  return `${f.kind} ${at} ${f.object} ${f.code}`;
 }

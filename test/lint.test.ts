@@ -1,0 +1,117 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Finding, Report } from '../src/report/finding.js';
+import { LINT_RULES } from '../src/rules/lint/registry.js';
+import { FIXTURES_DIR } from './helpers/fixtures.js';
+import { runCli } from './helpers/run-cli.js';
+import { sarifValidator } from './helpers/sarif-schema.js';
+import { tempDir } from './helpers/temp-dir.js';
+
+/**
+ * The lint beyond its golden fixtures (fixtures/lint-*, run on every engine): which migrations it lints
+ * against a base revision, the check's lint step, that tracing changes nothing a migration does, SARIF, and
+ * the cost line under VERIFY_SCHEMA_TRACE.
+ */
+const temp = tempDir('verify-schema-lint-');
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_NOSYSTEM: '1', HOME: temp },
+  });
+}
+
+const hazards = (report: Report) => report.findings.filter((f) => f.change === 'hazard').map((f) => `${f.code} ${f.migrationLocation?.file}:${f.migrationLocation?.line}`);
+const drift = (report: Report) => report.findings.filter((f) => f.change !== 'hazard').map((f: Finding) => `${f.code} ${f.object}`);
+
+describe('lint against a base revision', () => {
+  let repo: string;
+  beforeAll(() => {
+    // fixtures/lint-constraints-and-data with V1 applied at the base and V2 new on the branch.
+    repo = join(temp, 'repo');
+    cpSync(join(FIXTURES_DIR, 'lint-constraints-and-data'), repo, { recursive: true });
+    // A reference for the check: the baseline and both migrations, so the two sides agree.
+    mkdirSync(join(repo, 'reference'));
+    for (const f of ['baseline/001_tables.sql', 'migrations/V1__constraints_and_data.sql', 'migrations/V2__functions.sql']) cpSync(join(repo, f), join(repo, 'reference', f.replace('/', '_')));
+    git(repo, 'init', '-q', '-b', 'main');
+    git(repo, 'add', 'baseline', 'reference', 'migrations/V1__constraints_and_data.sql', 'args.json');
+    git(repo, 'commit', '-q', '-m', 'applied');
+    git(repo, 'checkout', '-q', '-b', 'feature');
+    git(repo, 'add', 'migrations/V2__functions.sql');
+    git(repo, 'commit', '-q', '-m', 'new migration');
+  });
+
+  it('lints only the migrations new since the base; all of them without one', async () => {
+    const inputs = ['--migrations', 'migrations', '--baseline', 'baseline', '--format', 'json', '--no-cache'];
+    const since = JSON.parse((await runCli(['lint', ...inputs, '--base-ref', 'main'], { cwd: repo })).stdout) as Report;
+    expect(since.lint).toEqual({ linted: ['migrations/V2__functions.sql'], baseRef: 'main', command: true });
+    expect(hazards(since)).toEqual(['function-replaced migrations/V2__functions.sql:5']);
+    // Ignore rules and severities apply to hazards like to any finding.
+    writeFileSync(join(repo, 'quiet.json'), JSON.stringify({ ignore: [{ code: 'function-replaced', reason: 'ours' }], severity: { 'validation-under-lock': 'warning' } }));
+    const all = await runCli(['lint', ...inputs, '--config', 'quiet.json'], { cwd: repo });
+    const report = JSON.parse(all.stdout) as Report;
+    expect(report.lint?.linted).toEqual(['migrations/V1__constraints_and_data.sql', 'migrations/V2__functions.sql']);
+    expect(hazards(report)).toContain('validation-under-lock migrations/V1__constraints_and_data.sql:4');
+    expect(hazards(report)).not.toContain('function-replaced migrations/V2__functions.sql:5');
+    expect(report.summary.ignored).toBe(1);
+    expect(report.warnings.join('\n')).toContain('no --base-ref, so every migration was linted');
+    // With the errors lowered to warnings nothing fails the run (exit 0, as with drift).
+    expect(report.summary.errors).toBe(0);
+    expect(all.exitCode).toBe(0);
+    expect(since.summary.errors).toBe(0);
+  });
+
+  it('is a step of the check when a base is known, and tracing changes nothing the migrations do', async () => {
+    const inputs = ['--reference', 'reference', '--migrations', 'migrations', '--baseline', 'baseline', '--format', 'json', '--no-cache', '--base-ref', 'main'];
+    const [linted, unlinted] = await Promise.all([runCli(inputs, { cwd: repo }), runCli([...inputs, '--no-lint'], { cwd: repo })]);
+    const withLint = JSON.parse(linted.stdout) as Report;
+    const withoutLint = JSON.parse(unlinted.stdout) as Report;
+    expect(hazards(withLint)).toEqual(['function-replaced migrations/V2__functions.sql:5']);
+    expect(hazards(withoutLint)).toEqual([]);
+    // The same catalog either way: the traced migrations did exactly what the untraced ones did.
+    expect(drift(withLint)).toEqual(drift(withoutLint));
+    expect(withLint.checked).toEqual(withoutLint.checked);
+  });
+});
+
+describe('lint of a migration that fails', () => {
+  it('fails at the same statement as the check', async () => {
+    const dir = join(FIXTURES_DIR, 'lint-failing-migration');
+    const [lint, check] = await Promise.all([
+      runCli(['lint', '--migrations', 'migrations', '--no-cache'], { cwd: dir }),
+      runCli(['--reference', 'migrations/V1__create.sql', '--migrations', 'migrations', '--no-cache'], { cwd: dir }),
+    ]);
+    expect(lint.exitCode).toBe(2);
+    expect(check.exitCode).toBe(2);
+    expect(lint.stderr).toContain('migrations/V2__fails.sql:4:28: migrations side failed');
+    expect(lint.stderr).toBe(check.stderr);
+  });
+});
+
+describe('lint report formats and tracing cost', () => {
+  it('SARIF names every lint rule with its doc; VERIFY_SCHEMA_TRACE shows what tracing cost', () => {
+    const dir = join(FIXTURES_DIR, 'lint-rls-across-migrations');
+    const bin = join(FIXTURES_DIR, '..', 'bin', 'verify-schema.js');
+    const run = spawnSync(process.execPath, [bin, 'lint', '--migrations', 'migrations', '--baseline', 'baseline', '--format', 'sarif', '--no-cache'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, VERIFY_SCHEMA_TRACE: '1', NO_COLOR: '1', GITHUB_ACTIONS: '' },
+    });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/lint: \d+ trace queries on 2 files \(\d+ ms\)/);
+    const sarif = JSON.parse(run.stdout);
+    const validate = sarifValidator();
+    expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
+    const rules = sarif.runs[0].tool.driver.rules as Array<{ id: string; properties: { doc?: string } }>;
+    for (const r of LINT_RULES) expect(rules.find((x) => x.id === r.code)?.properties.doc).toBe(`docs/rules/${r.code}.md`);
+    const results = sarif.runs[0].results as Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }>;
+    expect(results.map((r) => `${r.ruleId} ${r.locations[0].physicalLocation.artifactLocation.uri}:${r.locations[0].physicalLocation.region.startLine}`)).toEqual([
+      'rls-without-policy migrations/V1__enable_rls.sql:7',
+      'policy-without-rls migrations/V1__enable_rls.sql:10',
+      'lock-timeout-missing migrations/V2__notes_policy.sql:1',
+    ]);
+  });
+});
