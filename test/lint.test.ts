@@ -80,10 +80,9 @@ describe('lint against a base revision', () => {
 describe('lint of a migration that fails', () => {
   it('fails at the same statement as the check', async () => {
     const dir = join(FIXTURES_DIR, 'lint-failing-migration');
-    const [lint, check] = await Promise.all([
-      runCli(['lint', '--migrations', 'migrations', '--no-cache'], { cwd: dir }),
-      runCli(['--reference', 'migrations/V1__create.sql', '--migrations', 'migrations', '--no-cache'], { cwd: dir }),
-    ]);
+    // One after the other: a failed run cleans up every scratch database of its process (as on Ctrl-C).
+    const lint = await runCli(['lint', '--migrations', 'migrations', '--no-cache'], { cwd: dir });
+    const check = await runCli(['--reference', 'migrations/V1__create.sql', '--migrations', 'migrations', '--no-cache'], { cwd: dir });
     expect(lint.exitCode).toBe(2);
     expect(check.exitCode).toBe(2);
     expect(lint.stderr).toContain('migrations/V2__fails.sql:4:28: migrations side failed');
