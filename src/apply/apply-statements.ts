@@ -65,14 +65,16 @@ export async function applyMigrations(db: ScratchDatabase, files: ParsedFile[], 
     if (transactional) await db.exec('BEGIN');
     const hooks = traced && transactional ? await startTrace(tracer!, db, file) : undefined;
     for (const statement of file.statements) {
-      if (hooks && !(await hookSucceeds(() => hooks.beforeStatement(statement)))) return retryUntraced(db, files.slice(index), onFile, tracer!, index, files.length);
+      const before = hooks && (await hookFailure(() => hooks.beforeStatement(statement)));
+      if (before) return retryUntraced(db, files.slice(index), onFile, tracer!, index, files.length, before);
       try {
         await db.exec(sql(statement));
       } catch (error) {
         if (transactional) await db.exec('ROLLBACK').catch(() => undefined);
         throw applyError(statement, error, db.label);
       }
-      if (hooks && !(await hookSucceeds(() => hooks.afterStatement(statement)))) return retryUntraced(db, files.slice(index), onFile, tracer!, index, files.length);
+      const after = hooks && (await hookFailure(() => hooks.afterStatement(statement)));
+      if (after) return retryUntraced(db, files.slice(index), onFile, tracer!, index, files.length, after);
     }
     if (transactional) await db.exec('COMMIT');
     hooks?.committed();
@@ -113,12 +115,13 @@ async function startTrace(tracer: MigrationTracer, db: ScratchDatabase, file: Pa
   }
 }
 
-async function hookSucceeds(hook: () => Promise<void>): Promise<boolean> {
+/** Why a trace hook failed (its error message), or undefined when it did not. */
+async function hookFailure(hook: () => Promise<void>): Promise<string | undefined> {
   try {
     await hook();
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (error) {
+    return (error as Error).message ?? String(error);
   }
 }
 
@@ -126,10 +129,10 @@ async function hookSucceeds(hook: () => Promise<void>): Promise<boolean> {
  * A trace query failed, which aborts the migration's transaction: roll the file back and apply it (and the
  * rest) again without tracing this file, so tracing never changes what a migration does.
  */
-async function retryUntraced(db: ScratchDatabase, rest: ParsedFile[], onFile: OnFile | undefined, tracer: MigrationTracer, offset: number, total: number): Promise<void> {
+async function retryUntraced(db: ScratchDatabase, rest: ParsedFile[], onFile: OnFile | undefined, tracer: MigrationTracer, offset: number, total: number, why: string): Promise<void> {
   await db.exec('ROLLBACK').catch(() => undefined);
   await resetSession(db);
-  tracer.untraced(rest[0], 'a trace query failed');
+  tracer.untraced(rest[0], `a trace query failed: ${why}`);
   const skipFirst: MigrationTracer = { ...tracer, traces: (f) => f !== rest[0] && tracer.traces(f), beginFile: (d, f) => tracer.beginFile(d, f), untraced: (f, why) => (f === rest[0] ? undefined : tracer.untraced(f, why)) };
   await applyMigrations(db, rest, onFile && ((file, i) => onFile(file, offset + i, total)), skipFirst);
 }
