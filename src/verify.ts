@@ -13,7 +13,8 @@ import { engineProvider } from './engine/start-engine.js';
 import { displayPath } from './inputs/display-path.js';
 import { readSqlFile } from './inputs/read-sql-file.js';
 import { redundantIndexFindings } from './rules/redundant-indexes/redundant-index-findings.js';
-import { resolveInputs } from './inputs/resolve-inputs.js';
+import { resolveInputs, type ResolvedInputs } from './inputs/resolve-inputs.js';
+import { SqlApplyError } from './errors.js';
 import type { Migration } from './inputs/formats/migration-format.js';
 import type { VerifyOptions } from './options.js';
 import { parseSqlFile, type ParsedFile } from './parse/parse-sql.js';
@@ -53,7 +54,7 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
   const allNeeds = mergeNeeds(referenceNeeds, migrationNeeds);
   // File checks need no database: they run while the engine starts.
   const fileChecks = Promise.all([
-    checkMigrationHistory({ migrations: options.migrations, cwd, baseRef: options.baseRef, ci: options.ci, format: inputs.migrationFormat }),
+    checkMigrationHistory({ migrations: options.migrations, cwd, baseRef: options.baseRef, ci: options.ci, format: inputs.migrationFormat, files: [...new Set([...inputs.setup, ...inputs.migrations].map((m) => m.path).concat(inputs.unapplied.map((u) => u.path)))] }),
     checkReferenceOrder({ orderFile: options.orderFile, reference: inputs.reference, cwd }),
   ]);
   fileChecks.catch(() => undefined); // awaited below; this only keeps an early engine failure from leaving it unhandled
@@ -96,11 +97,13 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
     const referenceIsLargest = countStatements(reference) > countStatements(history);
     const [ref, mig] = await Promise.all([
       buildSideCatalog({ ...common, side: 'reference', files: reference, needs: referenceNeeds, cache: cacheFor('reference', referenceNeeds), onFile: progress('reference'), largest: referenceIsLargest }),
-      buildSideCatalog({ ...common, side: 'migrations', files: history, needs: migrationNeeds, cache: cacheFor('migrations', migrationNeeds), onFile: progress('migrations'), largest: !referenceIsLargest, tracer: lint }),
+      buildSideCatalog({ ...common, side: 'migrations', files: history, needs: migrationNeeds, cache: cacheFor('migrations', migrationNeeds), onFile: progress('migrations'), largest: !referenceIsLargest, tracer: lint }).catch((error: unknown) => {
+        throw blameUnapplied(error, inputs, cwd);
+      }),
     ]);
     trace('both sides built');
     options.onProgress?.({ phase: 'introspect' });
-    const located = annotateLocations(collectFindings(ref.catalog, mig.catalog, options), new SourceLocator(reference, cwd), new SourceLocator([...baseline, ...migrations], cwd));
+    const located = annotateLocations(withoutToolTables(collectFindings(ref.catalog, mig.catalog, options), inputs.toolTables), new SourceLocator(reference, cwd), new SourceLocator([...baseline, ...migrations], cwd));
     trace('diffed and located');
     const hazards = lint ? (await lint.finish(mig.catalog, history, cwd)).map(({ code, hit }) => lintFinding(code, hit, cwd)) : [];
     const files = await fileChecks;
@@ -114,7 +117,8 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
       inputs: {
         reference: inputs.reference.map((p) => displayPath(p, cwd)),
         baseline: inputs.baseline.map((p) => displayPath(p, cwd)),
-        migrations: inputs.migrations.map((m) => displayPath(m.path, cwd)),
+        // A file a format splits in parts (dbmate's several up blocks) is one input file.
+        migrations: [...new Set(inputs.migrations.map((m) => displayPath(m.path, cwd)))],
         migrationFormat: inputs.migrationFormat,
       },
       findings,
@@ -127,6 +131,28 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
   } finally {
     await engines.close();
   }
+}
+
+/**
+ * A migration that fails after one verify-schema could not run (a goose Go migration) most likely needs what
+ * that one creates: the error names it, so the user is not left hunting for a missing table.
+ */
+function blameUnapplied(error: unknown, inputs: ResolvedInputs, cwd: string): unknown {
+  if (!(error instanceof SqlApplyError) || inputs.unapplied.length === 0) return error;
+  const failed = inputs.migrations.findIndex((m) => error.message.startsWith(`${displayPath(m.path, cwd)}:`));
+  const before = inputs.unapplied.filter((u) => failed >= 0 && u.before <= failed);
+  if (before.length === 0) return error;
+  const names = before.map((u) => displayPath(u.path, cwd)).join(', ');
+  return new SqlApplyError(
+    `${error.message}; it runs after ${names}, which verify-schema cannot apply (${before[0].reason.replace(/,.*$/, '')}) and which probably creates what it needs — verify this history up to the Go migration only, or move that schema change into SQL`,
+    { excerpt: error.excerpt, cause: error },
+  );
+}
+
+/** The migration tool's own bookkeeping tables (dbmate's schema_migrations) are in its dumps but never in the migrations. */
+function withoutToolTables(findings: Finding[], toolTables: string[]): Finding[] {
+  if (toolTables.length === 0) return findings;
+  return findings.filter((f) => !toolTables.some((t) => f.table === t || f.object === t || f.object.startsWith(`${t}.`)));
 }
 
 /** A schema asked for by --schema that neither side has: most likely a typo that would make the check compare nothing. */

@@ -4,6 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { detectMigrationFormat } from '../src/inputs/formats/detect-format.js';
 import type { MigrationFormat, MigrationInput } from '../src/inputs/formats/migration-format.js';
 import { MIGRATION_FORMATS } from '../src/inputs/formats/registry.js';
+import { gooseFormat } from '../src/inputs/formats/goose.js';
+import { dbmateFormat } from '../src/inputs/formats/dbmate.js';
+import { golangMigrateFormat } from '../src/inputs/formats/golang-migrate.js';
+import { parsePlan } from '../src/inputs/formats/sqitch.js';
+import { findFlywayConfig } from '../src/inputs/formats/flyway-config.js';
 import type { Report } from '../src/report/finding.js';
 import { runCli } from './helpers/run-cli.js';
 import { tempDir } from './helpers/temp-dir.js';
@@ -70,5 +75,73 @@ describe('--migration-format and "migrationFormat"', () => {
     const result = await runCli([], { cwd: dir });
     expect(result.exitCode).toBe(2);
     expect(result.stderr.trim()).toBe('verify-schema: error: verify-schema.config.json: migrationFormat must be one of "flyway", "golang-migrate", "goose", "dbmate", "graphile-migrate", "supabase", "sqitch", not "liquibase"');
+  });
+});
+
+describe('format modules read their tool\'s files as the tool does', () => {
+  const ctx = (cwd: string, env: NodeJS.ProcessEnv = {}) => ({ cwd, env });
+  const folderInput = (dir: string, folder: string, files: string[]): MigrationInput => ({ folder: join(dir, folder), files: files.map((f) => join(dir, folder, f)), explicit: false });
+
+  it('goose: only the Up part, on its own lines; NO TRANSACTION; ENVSUB with defaults; Go migrations reported', async () => {
+    const dir = project({
+      'm/00002_b.sql': '-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY i ON t (a);\n-- +goose Down\nDROP INDEX i;\n',
+      'm/00001_a.sql': '-- header comment\n-- +goose Up\n-- +goose ENVSUB ON\nCREATE TABLE ${T:-t} (a int, b text DEFAULT \'$X\');\n-- +goose Down\nDROP TABLE t;\n',
+      'm/00003_c.go': 'package m\n',
+      'm/00004_d_test.go': 'package m\n',
+    });
+    const input = folderInput(dir, 'm', ['00001_a.sql', '00002_b.sql', '00003_c.go', '00004_d_test.go']);
+    expect(await gooseFormat.detect(input)).toBe('2 files with -- +goose Up');
+    const read = await gooseFormat.read(input, ctx(dir, { X: 'x' }));
+    expect(read.migrations.map((m) => [m.version, m.transaction])).toEqual([['1', true], ['2', false]]);
+    const a = read.migrations[0].sql.split('\n');
+    expect(a).toHaveLength(7);
+    expect(a[3]).toBe("CREATE TABLE t (a int, b text DEFAULT 'x');");
+    expect(a[5].trim()).toBe('');
+    expect(read.unapplied).toEqual([expect.objectContaining({ path: join(dir, 'm', '00003_c.go'), before: 2 })]);
+  });
+
+  it('goose: a file without -- +goose Up is refused, naming the file', async () => {
+    const dir = project({ 'm/00001_a.sql': 'CREATE TABLE t (a int);\n' });
+    await expect(gooseFormat.read(folderInput(dir, 'm', ['00001_a.sql']), ctx(dir))).rejects.toThrow('m/00001_a.sql: no -- +goose Up annotation');
+  });
+
+  it('dbmate: up blocks only, transaction:false per block, db/schema.sql as the default reference', async () => {
+    const dir = project({
+      'db/migrations/20240101000000_a.sql': '-- migrate:up\nCREATE TABLE t (a int);\n-- migrate:down\nDROP TABLE t;\n-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY i ON t (a);\n-- migrate:down\n',
+      'db/schema.sql': 'CREATE TABLE t (a int);\n',
+    });
+    const read = await dbmateFormat.read(folderInput(dir, 'db/migrations', ['20240101000000_a.sql']), ctx(dir));
+    expect(read.migrations.map((m) => m.transaction)).toEqual([true, false]);
+    expect(read.migrations[0].sql.split('\n')[1]).toBe('CREATE TABLE t (a int);');
+    expect(read.migrations[0].sql).not.toContain('CONCURRENTLY');
+    expect(read.migrations[1].sql.split('\n')[5]).toBe('CREATE INDEX CONCURRENTLY i ON t (a);');
+    expect(read.defaultReference).toEqual([join(dir, 'db', 'schema.sql')]);
+    const noDown = project({ 'm/1_a.sql': '-- migrate:up\nSELECT 1;\n' });
+    await expect(dbmateFormat.read(folderInput(noDown, 'm', ['1_a.sql']), ctx(noDown))).rejects.toThrow('m/1_a.sql:1: this -- migrate:up has no -- migrate:down after it');
+  });
+
+  it('golang-migrate: .up.sql in numeric version order, .down.sql never', async () => {
+    const dir = project({ 'm/10_b.up.sql': 'SELECT 2;', 'm/10_b.down.sql': 'SELECT 0;', 'm/9_a.up.sql': 'SELECT 1;' });
+    const read = await golangMigrateFormat.read(folderInput(dir, 'm', ['10_b.down.sql', '10_b.up.sql', '9_a.up.sql']), ctx(dir));
+    expect(read.migrations.map((m) => m.version)).toEqual(['9', '10']);
+    expect(read.migrations.every((m) => m.transaction === 'auto')).toBe(true);
+  });
+
+  it('sqitch: plan order; a reworked change deploys its earlier version from <change>@<tag>.sql', () => {
+    const plan = '%project=p\n\na 2024-01-01T00:00:00Z X <x@y> # one\nb [a] 2024-01-01T00:00:00Z X <x@y>\n@v1 2024-01-01T00:00:00Z X <x@y>\nb [b@v1] 2024-01-02T00:00:00Z X <x@y> # reworked\n';
+    expect(parsePlan(plan, 'sqitch.plan').map((c) => [c.name, c.tag])).toEqual([['a', undefined], ['b', 'v1'], ['b', undefined]]);
+  });
+
+  it('flyway: an unknown placeholder is one line naming it and where values come from', async () => {
+    const dir = project({ 'ref/a.sql': 'CREATE TABLE t (id int);', 'mig/V1__a.sql': 'SELECT 1;\nCREATE TABLE ${schema_name}.t (id int);' });
+    const result = await runCli(['--reference', 'ref', '--migrations', 'mig'], { cwd: dir });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toBe('verify-schema: error: mig/V1__a.sql:2: no value for Flyway placeholder ${schema_name}; set "schema_name" in "placeholders" in verify-schema.config.json (or a flyway.conf / flyway.toml)');
+  });
+
+  it('flyway: flyway.toml placeholders and locations are read', async () => {
+    const dir = project({ 'flyway.toml': '[flyway]\nlocations = ["filesystem:db/sql"]\n[flyway.placeholders]\nname = "x"\n' });
+    const settings = await findFlywayConfig([dir], {}, dir);
+    expect(settings).toMatchObject({ placeholders: { name: 'x' }, locations: [join(dir, 'db', 'sql')], replacePlaceholders: true });
   });
 });

@@ -27,6 +27,8 @@ export interface HistoryCheckOptions {
    * tool only the tool-independent check (every migration tracked by git) runs.
    */
   format?: string;
+  /** For a tool other than Flyway: the files its format module reads (absolute), which the git check covers. */
+  files?: string[];
 }
 
 interface MigrationOnDisk {
@@ -136,6 +138,9 @@ export async function checkMigrationHistory(options: HistoryCheckOptions): Promi
 
 /** The files the pipeline reads, plus every `.sql` in the folders (misnamed ones included). */
 async function listMigrations(options: HistoryCheckOptions): Promise<{ files: MigrationOnDisk[]; locations: string[] }> {
+  if ((options.format ?? 'flyway') !== 'flyway' && options.files) {
+    return { files: options.files.map((path) => ({ path, inFolder: true })), locations: options.files };
+  }
   const files: MigrationOnDisk[] = [];
   const locations: string[] = [];
   for (const given of options.migrations) {

@@ -31,6 +31,8 @@ export interface ResolvedInputs {
   warnings: string[];
   /** Findings about the history the format found (a broken graphile-migrate hash chain). */
   findings: Finding[];
+  /** The tool's bookkeeping tables, left out of the findings (see FormatMigrations.toolTables). */
+  toolTables: string[];
 }
 
 /**
@@ -77,6 +79,7 @@ export async function resolveInputs(paths: InputPaths, context: Partial<FormatCo
     migrationFormatSource: chosen.how === 'detected' ? `detected: ${chosen.evidence}` : chosen.how,
     warnings,
     findings: read.flatMap((r) => r.findings ?? []),
+    toolTables: [...new Set(read.flatMap((r) => r.toolTables ?? []))],
   };
 }
 

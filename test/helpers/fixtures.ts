@@ -39,11 +39,14 @@ export function discoverScenarios(): Scenario[] {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Default inputs of a scenario: reference/, migrations/ and baseline/ when present, unless args.json names them. */
+/**
+ * Default inputs of a scenario: reference/, migrations/ and baseline/ when present, unless args.json names them.
+ * A scenario with none of them (a tool's own layout, found by discovery or its format's defaults) gets no paths.
+ */
 export function scenarioArgs(s: Scenario): string[] {
   const args: string[] = [];
-  if (!s.args.includes('--reference')) args.push('--reference', join(s.dir, 'reference'));
-  if (!s.args.includes('--migrations')) args.push('--migrations', join(s.dir, 'migrations'));
+  if (!s.args.includes('--reference') && existsSync(join(s.dir, 'reference'))) args.push('--reference', join(s.dir, 'reference'));
+  if (!s.args.includes('--migrations') && existsSync(join(s.dir, 'migrations'))) args.push('--migrations', join(s.dir, 'migrations'));
   if (existsSync(join(s.dir, 'baseline')) && !s.args.includes('--baseline')) args.push('--baseline', join(s.dir, 'baseline'));
   // A command (`lint`) goes first: after an array option such as --baseline it would be read as one more path.
   const command = s.args[0] && !s.args[0].startsWith('-') ? [s.args[0]] : [];

@@ -88,6 +88,11 @@ export interface FormatMigrations {
   findings?: Finding[];
   /** The tool's own reference schema, used when the user gives none (dbmate's db/schema.sql). Absolute paths. */
   defaultReference?: string[];
+  /**
+   * The tool's bookkeeping tables (`public.schema_migrations`): a dump of the real database has them, the
+   * migrations never create them, so they and their columns, indexes, … are left out of the findings.
+   */
+  toolTables?: string[];
 }
 
 /** What the migrations paths hold, as a format module sees it. */

@@ -1,12 +1,16 @@
 import { InputError } from '../../errors.js';
+import { dbmateFormat } from './dbmate.js';
 import { flywayFormat } from './flyway.js';
+import { golangMigrateFormat } from './golang-migrate.js';
+import { gooseFormat } from './goose.js';
+import { sqitchFormat } from './sqitch.js';
 import { MIGRATION_FORMAT_NAMES, type MigrationFormat, type MigrationFormatName } from './migration-format.js';
 
 /**
  * Every format module, in the order detection lists candidates. Adding a tool: one module file and one line here.
  * Names in MIGRATION_FORMAT_NAMES without a module here are accepted by the option and refused with a clear line.
  */
-export const MIGRATION_FORMATS: readonly MigrationFormat[] = [flywayFormat];
+export const MIGRATION_FORMATS: readonly MigrationFormat[] = [flywayFormat, golangMigrateFormat, gooseFormat, dbmateFormat, sqitchFormat];
 
 /** The format used when nothing in the folder says which tool wrote it: plain Flyway, as before formats existed. */
 export const DEFAULT_MIGRATION_FORMAT: MigrationFormatName = 'flyway';
