@@ -61,6 +61,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       ci: Boolean(io.env.CI && io.env.CI !== 'false'),
       orderFile: args['order-file'] ?? config.orderFile,
       lint: args.lint ?? config.lint ?? true,
+      onDebug: debug ? (message) => io.stderr.write(`verify-schema: debug: ${maskSecrets(message)}\n`) : undefined,
       cwd: io.cwd,
       onProgress: format === 'text' && io.stderr.isTTY ? progressPrinter(io.stderr) : undefined,
     };
@@ -119,7 +120,7 @@ async function parseArgs(argv: string[]) {
     .option('format', { choices: REPORT_FORMATS, array: true, describe: 'Report format; repeat with --output for several (default: text, github in GitHub Actions)' })
     .option('output', { type: 'string', array: true, describe: 'Write the report of the --format just before it to this file instead of stdout' })
     .option('base-ref', { type: 'string', describe: 'Git revision to check the migration history against (default in GitHub Actions: origin/$GITHUB_BASE_REF)' })
-    .option('order-file', { type: 'string', describe: 'File listing the reference files in execution order (paths relative to it)' })
+    .option('order-file', { type: 'string', describe: 'The reference\'s setup order: a list of paths, a shell script, a Markdown file with one, a psql script or a Makefile (default: README.md, setup.sh or Makefile in or next to a reference folder)' })
     .option('strict-column-order', { type: 'boolean', describe: 'Report a different column order as drift' })
     .option('schema', { type: 'string', array: true, describe: 'Schemas to compare (default: every schema the SQL creates)' })
     .option('comments', { type: 'boolean', describe: 'Also compare comments (COMMENT ON …)' })

@@ -57,8 +57,13 @@ export interface VerifyOptions {
   baseRef?: string;
   /** Running in CI: a migration file git does not track is an error instead of a warning. */
   ci?: boolean;
-  /** File listing the reference files in execution order (one path per line, relative to the order file). */
-  orderFile?: string;
+  /**
+   * The reference's setup order (see checkReferenceOrder for its forms). Undefined: a setup script found in or
+   * next to a reference folder, if any; false: none.
+   */
+  orderFile?: string | false;
+  /** --debug: what the tool read or assumed (the paths taken from the order file). */
+  onDebug?: (message: string) => void;
   /** The check also lints the migrations new since baseRef (default true; see lintMigrations for the command). */
   lint?: boolean;
   /** Progress callback (the CLI shows it on a TTY). */

@@ -55,7 +55,7 @@ export async function verifySchema(options: VerifyOptions): Promise<Report> {
   // File checks need no database: they run while the engine starts.
   const fileChecks = Promise.all([
     checkMigrationHistory({ migrations: options.migrations, cwd, baseRef: options.baseRef, ci: options.ci, format: inputs.migrationFormat, files: [...new Set([...inputs.setup, ...inputs.migrations].map((m) => m.path).concat(inputs.unapplied.map((u) => u.path)))] }),
-    checkReferenceOrder({ orderFile: options.orderFile, reference: inputs.reference, cwd }),
+    checkReferenceOrder({ orderFile: options.orderFile, reference: inputs.reference, referenceRoots: options.reference, cwd, onDebug: options.onDebug }),
   ]);
   fileChecks.catch(() => undefined); // awaited below; this only keeps an early engine failure from leaving it unhandled
   // With a base revision, the migrations new since it are linted while they are applied (traced).

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KNOWN_CONFIG_KEYS, validateConfig } from '../src/inputs/config.js';
-import { checkReferenceOrder } from '../src/inputs/reference-order.js';
 import type { Finding } from '../src/report/finding.js';
 import { applyIgnoreRules } from '../src/report/ignore.js';
 import { pairReportTargets, reportFlags } from '../src/report/render-report.js';
@@ -42,6 +41,8 @@ describe('config file', () => {
     ['ignore rule with only a reason', { ignore: [{ reason: 'why' }] }, false],
     ['ignore rule with a number', { ignore: [{ code: 1 }] }, false],
     ['databaseUrl not a string', { databaseUrl: 5 }, false],
+    ['orderFile false (no setup order, not even one found)', { orderFile: false }, true],
+    ['orderFile true', { orderFile: true }, false],
   ];
   for (const [name, raw, valid] of cases) {
     it(`${name}: ${valid ? 'accepted' : 'rejected'} by both the JSON Schema and the validator`, () => {
@@ -103,25 +104,5 @@ describe('--format / --output pairing', () => {
   it('ambiguous combinations are input errors', () => {
     expect(() => pair(['--format', 'json', '--format', 'sarif'])).toThrow('--format json and --format sarif both print to stdout');
     expect(() => pair(['--output', 'a', '--format', 'json', '--output', 'b', '--format', 'sarif'])).toThrow('--output a has no --format of its own');
-  });
-});
-
-describe('reference order file', () => {
-  it('reports reference files the order leaves out and listed files that do not exist', async () => {
-    const ref = join(temp, 'ref');
-    mkdirSync(join(ref, '01_tables'), { recursive: true });
-    for (const f of ['01_tables/01_core.sql', '01_tables/02_integrations.sql', '05_rls.sql']) writeFileSync(join(ref, f), 'SELECT 1;\n');
-    // The guide's quick-setup list: written before 02_integrations.sql existed, and still naming an old file.
-    writeFileSync(join(ref, 'order.txt'), '# quick setup order\n01_tables/01_core.sql\r\n\n01_tables/integrations.sql\n05_rls.sql\n');
-    const reference = ['01_tables/01_core.sql', '01_tables/02_integrations.sql', '05_rls.sql'].map((f) => join(ref, f));
-    const result = await checkReferenceOrder({ orderFile: 'ref/order.txt', reference, cwd: temp });
-    expect(result.findings.map((x) => [x.code, x.object, x.location?.file, x.location?.line])).toEqual([
-      ['reference-file-unlisted', 'ref/01_tables/02_integrations.sql', 'ref/01_tables/02_integrations.sql', 1],
-      ['reference-file-not-found', 'ref/01_tables/integrations.sql', 'ref/order.txt', 4],
-    ]);
-    expect(result.checked).toHaveLength(4);
-    const none = await checkReferenceOrder({ orderFile: undefined, reference, cwd: temp });
-    expect(none.findings).toEqual([]);
-    await expect(checkReferenceOrder({ orderFile: 'ref/nope.txt', reference, cwd: temp })).rejects.toThrow('order file ref/nope.txt does not exist');
   });
 });

@@ -32,8 +32,8 @@ export interface ConfigFile {
   databaseUrl?: string;
   /** Git revision for the migration-history checks. */
   baseRef?: string;
-  /** Reference execution-order file (relative to the config file). */
-  orderFile?: string;
+  /** Reference setup-order file (relative to the config file); false: none, not even one found next to the reference. */
+  orderFile?: string | false;
   /** Lint the migrations new since baseRef as part of the check (default true). */
   lint?: boolean;
 }
@@ -97,7 +97,10 @@ const KEYS: Record<keyof ConfigFile, Check> = {
   ignore: ignoreRules,
   databaseUrl: string,
   baseRef: string,
-  orderFile: string,
+  orderFile: (v, path) => {
+    if (v === false || typeof v === 'string') return v;
+    throw new InputError(`${path} must be a path, or false to check no setup order`);
+  },
   lint: boolean,
 };
 
