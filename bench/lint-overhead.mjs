@@ -27,29 +27,34 @@ try {
   git('reset', '-q', join('migrations', newest));
   git('commit', '-q', '-m', 'base');
   const args = [BIN, '--reference', p.reference, '--migrations', p.migrations, '--base-ref', 'main', '--no-cache', '--format', 'json', '--output', join(work, 'report.json'), ...server];
+  // Wall time and CPU time (user + system of the process and its PGlite threads; on a shared machine CPU time
+  // is the steadier figure), from /usr/bin/time.
   const run = (extra, env = {}) => {
-    const started = performance.now();
-    const result = spawnSync(process.execPath, [...args, ...extra], { cwd: join(work, 'project'), encoding: 'utf8', env: { ...process.env, ...env } });
+    const result = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S', process.execPath, ...args, ...extra], { cwd: join(work, 'project'), encoding: 'utf8', env: { ...process.env, ...env } });
     if (![0, 1].includes(result.status)) throw new Error(result.stderr.slice(-2000));
-    return { seconds: (performance.now() - started) / 1000, stderr: result.stderr };
+    const [wall, user, system] = (result.stderr.split('\n').find((l) => l.startsWith('TIME ')) ?? '').split(' ').slice(1).map(Number);
+    return { wall, cpu: user + system, stderr: result.stderr };
   };
   const lint = [];
   const plain = [];
-  let traceLine = '';
+  const tracer = [];
   for (let i = 0; i < RUNS; i++) {
     // Alternate, so a slow moment of a shared machine does not land on one configuration only.
     const first = i % 2 === 0;
-    if (first) plain.push(run(['--no-lint']).seconds);
+    if (first) plain.push(run(['--no-lint']));
     const traced = run([], { VERIFY_SCHEMA_TRACE: '1' });
-    lint.push(traced.seconds);
-    traceLine = traced.stderr.split('\n').find((l) => l.includes('trace queries')) ?? traceLine;
-    if (!first) plain.push(run(['--no-lint']).seconds);
+    lint.push(traced);
+    tracer.push(Number(/trace queries on \d+ files? \((\d+) ms\)/.exec(traced.stderr)?.[1] ?? NaN) / 1000);
+    if (!first) plain.push(run(['--no-lint']));
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  console.log(`${TABLES} tables, ${p.migrationCount} migrations, newest linted: ${newest}${server.length ? ' (server)' : ' (embedded)'}`);
-  console.log(`check without lint: median ${median(plain).toFixed(2)} s of ${plain.map((s) => s.toFixed(2)).join(', ')}`);
-  console.log(`check with lint:    median ${median(lint).toFixed(2)} s of ${lint.map((s) => s.toFixed(2)).join(', ')}`);
-  console.log(`difference: ${(median(lint) - median(plain)).toFixed(2)} s; tracer: ${traceLine.replace(/^\[trace [^\]]*\] /, '')}`);
+  const line = (label, runs, key) => `${label}: median ${median(runs.map((r) => r[key])).toFixed(2)} s (${runs.map((r) => r[key].toFixed(2)).join(', ')})`;
+  console.log(`${TABLES} tables, ${p.migrationCount} migrations, newest linted: ${newest}${server.length ? ' (server)' : ' (embedded)'}, ${RUNS} runs each`);
+  console.log(line('wall, without lint', plain, 'wall'));
+  console.log(line('wall, with lint   ', lint, 'wall'));
+  console.log(line('cpu,  without lint', plain, 'cpu'));
+  console.log(line('cpu,  with lint   ', lint, 'cpu'));
+  console.log(`tracer's own time (trace queries and rules): median ${median(tracer).toFixed(3)} s (${tracer.map((s) => s.toFixed(3)).join(', ')})`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding, Report } from '../src/report/finding.js';
+import { changedMigrations } from '../src/history/changed-migrations.js';
 import { LINT_RULES } from '../src/rules/lint/registry.js';
 import { FIXTURES_DIR } from './helpers/fixtures.js';
 import { runCli } from './helpers/run-cli.js';
@@ -74,6 +75,23 @@ describe('lint against a base revision', () => {
     // The same catalog either way: the traced migrations did exactly what the untraced ones did.
     expect(drift(withLint)).toEqual(drift(withoutLint));
     expect(withLint.checked).toEqual(withoutLint.checked);
+  });
+});
+
+describe('migrations new or changed since a base', () => {
+  it('are those not in the base revision and those whose content differs from it', async () => {
+    const repo = join(temp, 'changes');
+    mkdirSync(join(repo, 'm'), { recursive: true });
+    const file = (n: string) => join(repo, 'm', n);
+    for (const n of ['V1__a.sql', 'V2__b.sql', 'V3__c.sql']) writeFileSync(file(n), `-- ${n}\nSELECT 1;\n`);
+    git(repo, 'init', '-q', '-b', 'main');
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'base');
+    writeFileSync(file('V2__b.sql'), '-- edited after it was applied\nSELECT 2;\n');
+    writeFileSync(file('V4__d.sql'), 'SELECT 4;\n'); // untracked
+    const result = await changedMigrations(['V1__a.sql', 'V2__b.sql', 'V3__c.sql', 'V4__d.sql'].map(file), 'main');
+    expect('changed' in result && [...result.changed].map((p) => p.slice(p.lastIndexOf('/') + 1))).toEqual(['V2__b.sql', 'V4__d.sql']);
+    expect(await changedMigrations([file('V1__a.sql')], 'no-such-branch')).toEqual({ skipped: 'git does not know no-such-branch; fetch it first' });
   });
 });
 

@@ -1,15 +1,15 @@
-import { readFile, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { dirname, relative, sep } from 'node:path';
-import { flywayChecksum } from './flyway-checksum.js';
-import { git, readBlobs } from './git.js';
+import { git } from './git.js';
 
 export type ChangedMigrations = { changed: Set<string> } | { skipped: string };
 
 /**
  * Which migration files are new or changed since `baseRef` (a file whose path is not in the base revision,
- * or whose Flyway checksum differs from the base's): the ones a pull request adds, and so the ones to lint.
- * `files` are absolute paths; the result holds those of them that changed. Never throws: without git or
- * the revision it says why in `skipped`.
+ * or whose content differs from the base's): the ones a pull request adds, and so the ones to lint.
+ * Contents are compared by git object id (`git hash-object` of the working file against the base's tree),
+ * so no file of the base is read. `files` are absolute paths; the result holds those of them that changed.
+ * Never throws: without git or the revision it says why in `skipped`.
  */
 export async function changedMigrations(files: string[], baseRef: string): Promise<ChangedMigrations> {
   if (files.length === 0) return { changed: new Set() };
@@ -19,13 +19,18 @@ export async function changedMigrations(files: string[], baseRef: string): Promi
   const exists = await git(root, ['rev-parse', '--verify', '--quiet', `${baseRef}^{commit}`]);
   if (!exists.ok) return { skipped: `git does not know ${baseRef}; fetch it first` };
   const gitPaths = await Promise.all(files.map(async (f) => relative(root, await realpath(f)).split(sep).join('/')));
-  const listed = await git(root, ['ls-tree', '-r', '-z', '--name-only', baseRef, '--', ...new Set(gitPaths.map((p) => p.slice(0, p.lastIndexOf('/') + 1) || '.'))]);
-  const atBase = new Set(listed.ok ? listed.stdout.toString('utf8').split('\0') : []);
-  const blobs = await readBlobs(root, baseRef, gitPaths.filter((p) => atBase.has(p)));
-  const changed = new Set<string>();
-  for (const [i, file] of files.entries()) {
-    const old = blobs.get(gitPaths[i]);
-    if (!old || flywayChecksum(old) !== flywayChecksum(await readFile(file))) changed.add(file);
+  const folders = [...new Set(gitPaths.map((p) => p.slice(0, p.lastIndexOf('/') + 1) || '.'))];
+  // `<mode> blob <id>\t<path>` for every file of those folders at the base.
+  const listed = await git(root, ['ls-tree', '-r', '-z', baseRef, '--', ...folders]);
+  const atBase = new Map<string, string>();
+  if (listed.ok) {
+    for (const entry of listed.stdout.toString('utf8').split('\0')) {
+      const m = /^\d+ blob ([0-9a-f]+)\t(.*)$/s.exec(entry);
+      if (m) atBase.set(m[2], m[1]);
+    }
   }
+  const hashed = await git(root, ['hash-object', '--stdin-paths'], `${gitPaths.join('\n')}\n`);
+  const now = hashed.ok ? hashed.stdout.toString('utf8').trim().split('\n') : [];
+  const changed = new Set(files.filter((_, i) => !atBase.has(gitPaths[i]) || atBase.get(gitPaths[i]) !== now[i]));
   return { changed };
 }

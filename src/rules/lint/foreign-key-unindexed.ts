@@ -21,7 +21,7 @@ export const foreignKeyUnindexed: LintRule = {
         if ((fk.info as { contype?: string } | undefined)?.contype !== 'f' || !fk.table) continue;
         const columns = ((fk.info as { columns?: string[] }).columns ?? []) as string[];
         if (shapes.some((x) => x.table === fk.table && supports(x, columns))) continue;
-        const statement = locate('constraint', fk.key, fk.table);
+        const statement = locate('constraint', fk.key);
         if (!statement) continue;
         const list = columns.join(', ');
         hits.push({

@@ -76,7 +76,7 @@ export interface FinalState {
   /** The linted files. */
   linted: Set<ParsedFile>;
   /** Where an object was created (or last changed) by the migrations; only statements in linted files. */
-  locate(kind: 'constraint' | 'policy', key: string, table?: string): ParsedStatement | undefined;
+  locate(kind: 'constraint' | 'policy', key: string): ParsedStatement | undefined;
 }
 
 /**

@@ -195,10 +195,13 @@ export class LintSession implements MigrationTracer {
   /** The rules about the final state (after the last migration), then every hit in file and statement order. */
   async finish(catalog: Catalog, files: ParsedFile[], cwd: string): Promise<Array<{ code: string; hit: LintHit }>> {
     for (const file of this.untracedWhy.keys()) this.hits.set(file, await this.checkStatically(file));
-    const locator = new SourceLocator(files, cwd);
-    const byDisplay = new Map([...this.linted].map((f) => [displayPath(f.file.path, cwd), f]));
-    const locate = (kind: 'constraint' | 'policy', key: string, table?: string): ParsedStatement | undefined => {
-      const at = locator.find(kind, key, table);
+    // Only the linted files: what the rules about the final state report must have been made by one of them.
+    const lintedFiles = files.filter((f) => this.linted.has(f));
+    const locator = new SourceLocator(lintedFiles, cwd);
+    const byDisplay = new Map(lintedFiles.map((f) => [displayPath(f.file.path, cwd), f]));
+    const locate = (kind: 'constraint' | 'policy', key: string): ParsedStatement | undefined => {
+      // By the object's own key, never by its table's (the locator's fallback): that would blame another statement.
+      const at = locator.find(kind, key);
       const file = at && byDisplay.get(at.file);
       if (!at || !file) return undefined;
       // The location may be a line inside the statement (a constraint in a CREATE TABLE): the statement containing it.
@@ -208,7 +211,7 @@ export class LintSession implements MigrationTracer {
     for (const r of this.rules) {
       for (const hit of r.instance.finish?.({ catalog, files, linted: this.linted, locate }) ?? []) final.push({ code: r.code, hit });
     }
-    trace(`lint: ${this.traceQueries} trace queries on ${this.linted.size} files (${Math.round(this.traceMs)} ms)`);
+    trace(`lint: ${this.traceQueries} trace queries on ${this.linted.size} file${this.linted.size === 1 ? '' : 's'} (${Math.round(this.traceMs)} ms)`);
     const order = new Map(files.map((f, i) => [f.file.path, i]));
     const all = [...[...this.hits.values()].flat(), ...final];
     return all.sort((a, b) => (order.get(a.hit.statement.file.path) ?? 0) - (order.get(b.hit.statement.file.path) ?? 0) || a.hit.statement.offset - b.hit.statement.offset);
