@@ -11,12 +11,11 @@ import type { Report } from './report/finding.js';
 import { colorWanted } from './report/colors.js';
 import { formatMarkdown } from './report/format-markdown.js';
 import { pairReportTargets, renderReport, REPORT_FORMATS, reportFlags } from './report/render-report.js';
-import { verifySchema } from './verify.js';
+import { checkRedundantIndexes, lintMigrations, verifyLive, verifySchema } from './run/pipelines.js';
+import { EXIT_CANNOT_VERIFY, reportExitCode } from './report/build-report.js';
 import { trace } from './trace.js';
 
-export const EXIT_OK = 0;
-export const EXIT_DRIFT = 1;
-export const EXIT_CANNOT_VERIFY = 2;
+export { EXIT_OK, EXIT_DRIFT, EXIT_CANNOT_VERIFY } from './report/build-report.js';
 
 interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -32,7 +31,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   try {
     const args = await parseArgs(argv);
     // yargs has printed the help or the version (it does not exit the process itself here): nothing to verify.
-    if (args.help || args.version) return EXIT_OK;
+    if (args.help || args.version) return 0;
     const { config } = await loadConfig(args.config, io.cwd);
     // Inside GitHub Actions the default is annotations on the pull request.
     const targets = pairReportTargets(reportFlags(argv), config.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text'));
@@ -73,7 +72,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     }
     if (io.env.GITHUB_STEP_SUMMARY && targets.some((t) => t.format === 'github')) await appendFile(io.env.GITHUB_STEP_SUMMARY, formatMarkdown(report));
     trace('report written');
-    return report.ok ? EXIT_OK : EXIT_DRIFT;
+    return reportExitCode(report);
   } catch (error) {
     await runAllCleanups();
     // Passwords from connection URLs never reach the terminal, not even in --debug stack traces.
@@ -82,19 +81,14 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   }
 }
 
-/** The command line's one decision: which API call answers it. */
-async function runCommand(command: string, options: VerifyOptions): Promise<Report> {
-  const live = options.live;
-  // The live and redundant-indexes commands (and the Postgres driver they need) load only when asked for.
+/** The command line's one decision: which configuration of the pipeline answers it. */
+function runCommand(command: string, options: VerifyOptions): Promise<Report> {
   if (command === 'lint') {
-    if (live) throw new InputError('lint applies migrations; --live cannot be combined with it');
-    return (await import('./rules/lint/lint-migrations.js')).lintMigrations(options);
+    if (options.live) throw new InputError('lint applies migrations; --live cannot be combined with it');
+    return lintMigrations(options);
   }
-  if (command === 'redundant-indexes') {
-    const { checkRedundantIndexes, checkRedundantIndexesLive } = await import('./rules/redundant-indexes/check-redundant-indexes.js');
-    return live ? checkRedundantIndexesLive({ ...options, live }) : checkRedundantIndexes(options);
-  }
-  return live ? (await import('./live.js')).verifyLive(options) : verifySchema(options);
+  if (command === 'redundant-indexes') return checkRedundantIndexes(options);
+  return options.live ? verifyLive(options) : verifySchema(options);
 }
 
 async function writeReport(path: string, text: string): Promise<void> {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCacheDir } from '../src/engine/cache-dir.js';
 import { extractTarball } from '../src/engine/extract-tarball.js';
 import { PgliteEngine } from '../src/engine/pglite-engine.js';
-import { verifySchema } from '../src/verify.js';
+import { verifySchema } from '../src/run/pipelines.js';
 import type { Report } from '../src/report/finding.js';
 import { serverQuery, TEST_SERVER_URL } from './helpers/server.js';
 import { tempDir } from './helpers/temp-dir.js';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../src/report/finding.js';
 import { renderReport } from '../src/report/render-report.js';
 import { TOOL_VERSION } from '../src/report/tool-version.js';
-import { discoverScenarios, scenarioArgs } from './helpers/fixtures.js';
+import { discoverScenarios, scenarioArgs, UPDATING_GOLDENS } from './helpers/fixtures.js';
 import { runCli, type CliResult } from './helpers/run-cli.js';
 import { sarifValidator } from './helpers/sarif-schema.js';
 import { tempDir } from './helpers/temp-dir.js';
@@ -13,11 +13,11 @@ import { tempDir } from './helpers/temp-dir.js';
  * Every CI format from one run of the guide scenario (V006 not applied: RLS off on the provenance table, its
  * policy missing, two redundant indexes and a superseded policy still there). The run writes four formats
  * to files and prints GitHub annotations on stdout, as a workflow step would. Run from the repository root
- * so file paths are the ones a pull request shows. Golden files are in test/golden/ (UPDATE_GOLDEN=1 rewrites).
+ * so file paths are the ones a pull request shows. Golden files are in test/golden/ (UPDATE_GOLDENS=1 rewrites, see test/helpers/fixtures.ts).
  */
 const ROOT = join(import.meta.dirname, '..');
 const GOLDEN = join(import.meta.dirname, 'golden');
-const update = process.env.UPDATE_GOLDEN === '1';
+const update = UPDATING_GOLDENS;
 
 let dir: string;
 let result: CliResult;

@@ -1,20 +1,21 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Report } from '../src/report/finding.js';
-import { discoverScenarios, scenarioArgs, toGolden, type Expected } from './helpers/fixtures.js';
+import { discoverScenarios, normalizeText, scenarioArgs, toGolden, UPDATING_GOLDENS, type Expected } from './helpers/fixtures.js';
 import { runCli } from './helpers/run-cli.js';
 import { IN_CI, leftoversOf, SERVER_SKIP_NOTE, TEST_SERVER_URL } from './helpers/server.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 /**
- * The golden suite: every folder under fixtures/ is run through the CLI and its exit code and findings are
- * compared with its expected.json. `UPDATE_GOLDEN=1 npm test` rewrites the golden files — review the diff
- * like code.
+ * The golden suite: every folder under fixtures/ is run through the CLI, and its exit code, findings (with
+ * messages and locations) and text report are compared with expected.json and expected.txt. Regenerate with
+ * `UPDATE_GOLDENS=1 npx vitest run test/fixtures.test.ts` (see test/helpers/fixtures.ts) and review the diff.
  */
-const update = process.env.UPDATE_GOLDEN === '1';
 
 /**
- * Every scenario runs on every available engine against the same expected.json, so the findings of PGlite
- * (Postgres 18) and of the server (whatever version it runs) must be identical. Goldens are written from PGlite.
+ * Every scenario runs on every available engine against the same goldens, so PGlite (Postgres 18) and the
+ * server (whatever version it runs) must report identically. Goldens are written from PGlite.
  */
 const engines: Array<{ name: string; args: string[] }> = [{ name: 'pglite', args: [] }];
 if (TEST_SERVER_URL) engines.push({ name: 'server', args: ['--database-url', TEST_SERVER_URL] });
@@ -27,19 +28,30 @@ else if (IN_CI) {
   it.skip(`golden scenarios (server): ${SERVER_SKIP_NOTE}`, () => undefined);
 }
 
+const out = tempDir('verify-schema-goldens-');
+
 for (const engine of engines) describe(`golden scenarios (${engine.name})`, () => {
   for (const scenario of discoverScenarios()) {
     it(scenario.name, async () => {
+      const jsonPath = join(out, `${engine.name}-${scenario.name}.json`);
       // Run from the scenario's folder: no project config applies, and paths in messages are stable.
       // --no-cache: the golden suite checks real application every time (test/cache.test.ts checks the cache).
-      const result = await runCli([...scenarioArgs(scenario), '--format', 'json', '--no-cache', ...engine.args], { cwd: scenario.dir });
-      if (update && engine.name === 'pglite') {
+      const result = await runCli([...scenarioArgs(scenario), '--format', 'text', '--format', 'json', '--output', jsonPath, '--no-cache', ...engine.args], { cwd: scenario.dir });
+      const report = result.exitCode === 2 ? undefined : (JSON.parse(readFileSync(jsonPath, 'utf8')) as Report);
+      const untracked = report?.findings.filter((f) => f.code === 'migration-untracked').map((f) => f.object) ?? [];
+      expect(untracked, `git add the scenario's files first: its goldens assume committed migrations`).toEqual([]);
+      const text = normalizeText(result.exitCode === 2 ? result.stderr : result.stdout);
+      if (UPDATING_GOLDENS && engine.name === 'pglite') {
         const previous = safeRead(scenario.expectedPath);
-        const next: Expected = result.exitCode === 2 ? { exitCode: 2, error: previous?.error ?? firstLine(result.stderr) } : { exitCode: result.exitCode, findings: toGolden((JSON.parse(result.stdout) as Report).findings) };
+        const note = previous?.note ?? '';
+        const next: Expected = report ? { note, exitCode: result.exitCode, findings: toGolden(report.findings) } : { note, exitCode: 2, error: previous?.error ?? firstLine(result.stderr) };
         writeFileSync(scenario.expectedPath, `${JSON.stringify(next, null, 2)}\n`);
+        writeFileSync(scenario.expectedTextPath, text);
         return;
       }
       const expected = JSON.parse(readFileSync(scenario.expectedPath, 'utf8')) as Expected;
+      expect(expected.note, 'expected.json needs a one-line "note": what this scenario must produce').toMatch(/\S/);
+      expect(expected.note).not.toContain('\n');
       if (expected.exitCode === 2) {
         expect(result.stdout).toBe('');
         expect(result.stderr).toContain(expected.error);
@@ -47,9 +59,9 @@ for (const engine of engines) describe(`golden scenarios (${engine.name})`, () =
         expect(result.stderr).not.toMatch(/\n\s+at /);
       } else {
         expect(result.stderr).toBe('');
-        const report = JSON.parse(result.stdout) as Report;
-        expect(toGolden(report.findings)).toEqual(expected.findings);
+        expect(toGolden(report!.findings)).toEqual(expected.findings);
       }
+      expect(text).toBe(readFileSync(scenario.expectedTextPath, 'utf8'));
       expect(result.exitCode).toBe(expected.exitCode);
     });
   }

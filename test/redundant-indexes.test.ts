@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { introspectCatalog } from '../src/catalog/introspect.js';
@@ -10,6 +11,7 @@ import { redundantIndexFindings } from '../src/rules/redundant-indexes/redundant
 import { REDUNDANT_INDEX_CODES } from '../src/rules/redundant-indexes/registry.js';
 import { discoverScenarios, scenarioArgs, toGolden } from './helpers/fixtures.js';
 import { runCli } from './helpers/run-cli.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const scenario = (name: string) => discoverScenarios().find((s) => s.name === name)!;
 
@@ -40,6 +42,19 @@ describe('verify-schema redundant-indexes', () => {
     expect(result.stdout).toContain('DROP INDEX CONCURRENTLY public.events_b_copy;');
     expect(result.stdout).not.toContain('index-missing');
     expect(result.stdout).toContain('2 findings (1 error, 1 warning)');
+  });
+
+  it('counts what the config ignores, as every report does', async () => {
+    const s = scenario('redundant-indexes-sides');
+    const config = join(tempDir('vs-redundant-'), 'config.json');
+    writeFileSync(config, JSON.stringify({ ignore: [{ code: 'index-covered-by-prefix', reason: 'test' }, { code: 'index-missing' }] }));
+    const result = await runCli(['redundant-indexes', ...scenarioArgs(s), '--format', 'json', '--config', config], { cwd: s.dir });
+    const report = JSON.parse(result.stdout) as Report;
+    // index-missing is not this command's concern: only the redundant finding it dropped counts.
+    expect(report.findings.map((f) => f.code)).toEqual(['index-duplicate']);
+    expect(report.summary).toMatchObject({ total: 1, ignored: 1 });
+    expect(report.checked?.find((c) => c.object === 'public.events_a')).toEqual({ kind: 'index', object: 'public.events_a', table: 'public.events', ignored: true });
+    expect(result.exitCode).toBe(0);
   });
 });
 

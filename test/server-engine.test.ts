@@ -200,8 +200,9 @@ describe.skipIf(!TEST_SERVER_URL)(`--live${TEST_SERVER_URL ? '' : ` (${SERVER_SK
       await serverQuery(`${sql}\nCREATE SCHEMA billing; CREATE TABLE billing.invoices (id int PRIMARY KEY, total numeric);`, [], name);
       const fingerprint = async () => ({
         objects: await serverQuery(`SELECT c.relname, c.relkind, n.nspname, c.relacl::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace ORDER BY 1, 3`, [], name),
-        databases: await serverQuery(`SELECT datname FROM pg_database ORDER BY 1`),
-        roles: await serverQuery(`SELECT rolname FROM pg_roles ORDER BY 1`),
+        // Other processes' runs on the shared server (scratch databases and roles marked with their pid) come and go.
+        databases: await serverQuery(`SELECT datname FROM pg_database WHERE NOT (datname LIKE 'verify\\_schema\\_%' AND coalesce(shobj_description(oid, 'pg_database'), '') NOT LIKE $1) ORDER BY 1`, [`%pid ${process.pid} %`]),
+        roles: await serverQuery(`SELECT rolname FROM pg_roles WHERE coalesce(shobj_description(oid, 'pg_authid'), '') NOT LIKE '%verify-schema%' OR shobj_description(oid, 'pg_authid') LIKE $1 ORDER BY 1`, [`%pid ${process.pid};%`]),
       });
       await check(testUrlWith({ database: name }), fingerprint);
     } finally {
@@ -220,11 +221,62 @@ describe.skipIf(!TEST_SERVER_URL)(`--live${TEST_SERVER_URL ? '' : ` (${SERVER_SK
       const report = JSON.parse(result.stdout) as Report;
       // The same drift the migrations of this fixture produce, found in a database instead.
       const expected = JSON.parse(readFileSync(join(FIXTURES_DIR, 'column-drift', 'expected.json'), 'utf8')) as Expected;
-      expect(toGolden(report.findings)).toEqual(expected.findings);
+      const identity = (f: { code: string; object: string; severity: string }) => `${f.code} ${f.object} ${f.severity}`;
+      expect(toGolden(report.findings).map(identity)).toEqual(expected.findings!.map(identity));
       expect(report.findings.every((f) => !f.object.startsWith('billing.'))).toBe(true);
       expect(report.inputs.live).toBe(url.replace(/:[^:@/]*@/, ':***@'));
       expect(report.findings.find((f) => f.change === 'extra')?.message).toBe('column public.accounts.legacy_flag is in the live database but not in the reference');
       expect(await fingerprint()).toEqual(before);
+    });
+  });
+
+  it('calls the other side "live" in every format, and locates every finding in the reference', async () => {
+    // column-drift's migrations plus two indexes the reference lacks, one a duplicate of the other.
+    const sql = `${migrationSql()}\nCREATE INDEX accounts_email_a ON accounts (email);\nCREATE INDEX accounts_email_b ON accounts (email);`;
+    await withLiveDatabase(sql, async (url) => {
+      const dir = tempDir('verify-schema-live-');
+      const file = (name: string) => readFileSync(join(dir, name), 'utf8');
+      const result = await runCli(
+        ['--reference', reference, '--live', url, '--format', 'json', '--output', join(dir, 'r.json'), '--format', 'sarif', '--output', join(dir, 'r.sarif'), '--format', 'markdown', '--output', join(dir, 'r.md'), '--format', 'github'],
+        { cwd: FIXTURES_DIR, env: { NO_COLOR: '1', PATH: process.env.PATH } },
+      );
+      expect(result.stderr).toBe('');
+      expect(result.exitCode).toBe(1);
+      const report = JSON.parse(file('r.json')) as Report;
+      expect(report.sides).toEqual(['reference', 'live']);
+      const referenceFile = 'column-drift/reference/tables.sql';
+      for (const f of report.findings) {
+        // Never the migrations' words or keys; every finding points into the reference (no live source exists).
+        expect(f.message).not.toContain('migrations');
+        expect(Object.keys(f.details)).not.toContain('migrations');
+        expect(f.location?.file, f.code).toBe(referenceFile);
+        expect(f.migrationLocation).toBeUndefined();
+      }
+      const byObject = (object: string, code: string) => report.findings.find((f) => f.object === object && f.code === code)!;
+      expect(byObject('public.accounts.email', 'column-changed').details).toEqual({ type: { reference: 'character varying(255)', live: 'character varying(320)' } });
+      expect(byObject('public.accounts.email', 'column-changed').location?.line).toBe(3);
+      // An object only the live database has points at its table's statement: where the reference would gain it.
+      expect(byObject('public.accounts.legacy_flag', 'column-extra')).toMatchObject({ details: { live: { type: 'boolean' } }, location: { line: 1 } });
+      const redundant = byObject('public.accounts_email_b', 'index-duplicate');
+      expect(redundant.message).toContain('(found on the live database)');
+      expect(redundant.details.sides).toEqual(['live']);
+
+      const text = result.stdout.split('\n').filter((l) => !l.startsWith('::')).join('\n');
+      expect(text).not.toContain('migrations');
+      expect(text).toContain('type: character varying(255) (reference) → character varying(320) (live)');
+      expect(text).toContain('column legacy_flag extra (in the live database, not in the reference) [column-extra]');
+      const annotations = result.stdout.split('\n').filter((l) => l.startsWith('::'));
+      expect(annotations).toHaveLength(report.findings.length);
+      for (const a of annotations) expect(a).toMatch(/^::(error|warning) file=column-drift\/reference\/tables\.sql,line=\d+,/);
+      const markdown = file('r.md');
+      expect(markdown).toContain('| | Object | Change | Reference | Live |');
+      expect(markdown).toMatch(/^Reference \(1 files\) vs live database postgres:/m);
+      expect(markdown).not.toContain('migrations');
+      const sarif = JSON.parse(file('r.sarif'));
+      for (const r of sarif.runs[0].results) {
+        expect(r.properties.locationIsFallback).toBeUndefined();
+        expect(r.locations[0].physicalLocation.artifactLocation.uri).toBe(referenceFile);
+      }
     });
   });
 

@@ -1,5 +1,6 @@
 import { quoteIdentIfNeeded, type CatalogKind, type CatalogObject } from '../catalog/catalog-object.js';
 import type { Finding } from '../report/finding.js';
+import { SIDE_WORDS, type SideWords } from '../report/side-words.js';
 import { objectFinding } from './object-finding.js';
 
 export interface RenamePairs {
@@ -34,9 +35,9 @@ function byName(a: CatalogObject, b: CatalogObject): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-export function renamedFinding(reference: CatalogObject, migrations: CatalogObject): Finding {
-  const message = `${reference.kind} ${reference.key} is named ${quoteIdentIfNeeded(migrations.name)} by the migrations (same definition, other name)`;
-  return objectFinding(reference, 'renamed', message, { name: { reference: reference.name, migrations: migrations.name } });
+export function renamedFinding(reference: CatalogObject, migrations: CatalogObject, other: SideWords = SIDE_WORDS.migrations): Finding {
+  const message = `${reference.kind} ${reference.key} is named ${quoteIdentIfNeeded(migrations.name)} ${other.names} (same definition, other name)`;
+  return objectFinding(reference, 'renamed', message, { name: { reference: reference.name, [other.name]: migrations.name } });
 }
 
 /** `CREATE UNIQUE INDEX items_sku_key ON …` → `CREATE UNIQUE INDEX ON …` (also triggers), as Postgres prints them. */

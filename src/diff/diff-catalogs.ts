@@ -1,12 +1,21 @@
 import type { AttributeValue, Catalog, CatalogKind, CatalogObject, FieldSpec } from '../catalog/catalog-object.js';
 import { CATALOG_KINDS } from '../catalog/kinds/index.js';
 import type { Finding } from '../report/finding.js';
+import { SIDE_WORDS, type SideName, type SideWords } from '../report/side-words.js';
+import { show } from '../report/show-value.js';
 import { pairRenames, renamedFinding } from './detect-renames.js';
 import { objectFinding } from './object-finding.js';
 
 export interface DiffOptions {
   strictColumnOrder?: boolean;
+  /**
+   * The side compared with the reference (default: the migrations). Messages and the keys of `details` use
+   * its name, so a live database's findings say "live" without being re-worded afterwards.
+   */
+  other?: SideName;
 }
+
+type Changed = Record<string, Record<string, AttributeValue>>;
 
 /**
  * Diffs two catalogs kind by kind with one generic rule (as migra does): keys only in the reference are
@@ -16,6 +25,7 @@ export interface DiffOptions {
  * table or view, comments and grants of a whole object, and columns a partition inherits.
  */
 export function diffCatalogs(reference: Catalog, migrations: Catalog, options: DiffOptions = {}): Finding[] {
+  const other = SIDE_WORDS[options.other ?? 'migrations'];
   const findings: Finding[] = [];
   const wholeTables = new Set<string>();
   const wholeObjects = new Set<string>();
@@ -30,25 +40,24 @@ export function diffCatalogs(reference: Catalog, migrations: Catalog, options: D
     const extra: CatalogObject[] = [];
     for (const [key, object] of ref) {
       if (coveredByWhole(object)) continue;
-      const other = mig.get(key);
-      if (!other) {
+      if (!mig.has(key)) {
         if (!skipped(kind, object)) missing.push(object);
         continue;
       }
-      const changed = compareFields(fields, object, other);
-      if (Object.keys(changed).length > 0) findings.push(changedFinding(object, changed, fields));
+      const changed = compareFields(fields, object, mig.get(key)!, other);
+      if (Object.keys(changed).length > 0) findings.push(changedFinding(object, changed, fields, other));
     }
     for (const [key, object] of mig) {
       if (ref.has(key) || skipped(kind, object) || coveredByWhole(object)) continue;
       extra.push(object);
     }
     const pairs = pairRenames(kind, missing, extra);
-    for (const { reference: a, migrations: b } of pairs.renamed) findings.push(renamedFinding(a, b));
+    for (const { reference: a, migrations: b } of pairs.renamed) findings.push(renamedFinding(a, b, other));
     for (const [change, objects] of [['missing', pairs.missing], ['extra', pairs.extra]] as const) {
       for (const object of objects) {
         if (CONTAINERS.has(object.kind)) wholeTables.add(object.key);
         wholeObjects.add(targetId(object));
-        findings.push(presenceFinding(object, change));
+        findings.push(presenceFinding(object, change, other));
       }
     }
   }
@@ -75,8 +84,8 @@ function comparable(object: CatalogObject, field: FieldSpec): AttributeValue {
   return override !== undefined ? override : object.attributes[field.name];
 }
 
-function compareFields(fields: FieldSpec[], ref: CatalogObject, mig: CatalogObject): Record<string, { reference: AttributeValue; migrations: AttributeValue }> {
-  const changed: Record<string, { reference: AttributeValue; migrations: AttributeValue }> = {};
+function compareFields(fields: FieldSpec[], ref: CatalogObject, mig: CatalogObject, other: SideWords): Changed {
+  const changed: Changed = {};
   for (const field of fields) {
     let a = comparable(ref, field);
     let b = comparable(mig, field);
@@ -86,7 +95,7 @@ function compareFields(fields: FieldSpec[], ref: CatalogObject, mig: CatalogObje
       a = a.filter((x) => common.has(x));
       b = b.filter((x) => common.has(x));
     }
-    if (!sameValue(a, b)) changed[field.name] = { reference: ref.attributes[field.name], migrations: mig.attributes[field.name] };
+    if (!sameValue(a, b)) changed[field.name] = { reference: ref.attributes[field.name], [other.name]: mig.attributes[field.name] };
   }
   return changed;
 }
@@ -96,23 +105,16 @@ function sameValue(a: AttributeValue, b: AttributeValue): boolean {
   return a === b;
 }
 
-function presenceFinding(object: CatalogObject, change: 'missing' | 'extra'): Finding {
+function presenceFinding(object: CatalogObject, change: 'missing' | 'extra', other: SideWords): Finding {
   const message =
     change === 'missing'
-      ? `${object.kind} ${object.key} is in the reference but not produced by the migrations`
-      : `${object.kind} ${object.key} is produced by the migrations but not in the reference`;
-  return objectFinding(object, change, message, { [change === 'missing' ? 'reference' : 'migrations']: object.attributes });
+      ? `${object.kind} ${object.key} is in the reference but not ${other.has}`
+      : `${object.kind} ${object.key} is ${other.has} but not in the reference`;
+  return objectFinding(object, change, message, { [change === 'missing' ? 'reference' : other.name]: object.attributes });
 }
 
-function changedFinding(object: CatalogObject, changed: Record<string, { reference: AttributeValue; migrations: AttributeValue }>, fields: FieldSpec[]): Finding {
+function changedFinding(object: CatalogObject, changed: Changed, fields: FieldSpec[], other: SideWords): Finding {
   const labels = fields.filter((f) => f.name in changed);
-  const parts = labels.map((f) => (f.multiline ? f.label : `${f.label} ${show(changed[f.name].reference)} (reference) vs ${show(changed[f.name].migrations)} (migrations)`));
+  const parts = labels.map((f) => (f.multiline ? f.label : `${f.label} ${show(changed[f.name].reference)} (reference) vs ${show(changed[f.name][other.name])} (${other.name})`));
   return objectFinding(object, 'changed', `${object.kind} ${object.key} differs: ${parts.join('; ')}`, changed);
-}
-
-export function show(value: AttributeValue): string {
-  if (value === null) return 'none';
-  if (Array.isArray(value)) return value.length ? value.join(', ') : 'none';
-  if (typeof value === 'boolean') return value ? 'on' : 'off';
-  return String(value);
 }

@@ -19,8 +19,9 @@ export function listCheckedObjects(reference: Catalog, migrations: Catalog): Che
   return out;
 }
 
-/** Marks the checked objects whose findings an ignore rule dropped. */
+/** Marks the checked objects whose findings an ignore rule dropped (a migration file: also findings located in it). */
 export function markIgnored(checked: CheckedObject[], ignored: Finding[]): CheckedObject[] {
   const keys = new Set(ignored.map((f) => `${f.kind} ${f.object}`));
+  for (const f of ignored) if (f.change === 'hazard' && f.migrationLocation) keys.add(`migration ${f.migrationLocation.file}`);
   return checked.map((c) => (keys.has(`${c.kind} ${c.object}`) ? { ...c, ignored: true } : c));
 }

@@ -1,4 +1,5 @@
 import type { ObjectKind } from '../catalog/catalog-object.js';
+import type { SideName } from './side-words.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -45,13 +46,14 @@ export interface Finding {
   table?: string;
   message: string;
   /**
-   * For `changed`: each differing attribute as `{ reference, migrations }`.
-   * For `missing`/`extra`: the object's attributes on the side that has it, under `reference` or `migrations`.
+   * For `changed`: each differing attribute as `{ reference, migrations }` (`live` instead of `migrations` when
+   * a live database is compared). For `missing`/`extra`: the object's attributes on the side that has it,
+   * under that side's name.
    */
   details: Record<string, unknown>;
   /** Where the reference defines the object. */
   location?: SourceLocation;
-  /** Where the migrations define or last change the object. */
+  /** Where the migrations define or last change the object (a live database has no source to point at). */
   migrationLocation?: SourceLocation;
 }
 
@@ -61,6 +63,11 @@ export interface Report {
   version: 1;
   ok: boolean;
   engine: { name: string; version: string };
+  /**
+   * The sides whose catalogs were read, in order: `["reference", "migrations"]` for the check,
+   * `["reference", "live"]` for --live, `["live"]` for redundant-indexes --live.
+   */
+  sides: SideName[];
   /** `live`: the (password-masked) URL of the database compared instead of migrations (verifyLive). */
   inputs: { reference: string[]; baseline: string[]; migrations: string[]; live?: string; migrationFormat?: string };
   findings: Finding[];

@@ -1,9 +1,10 @@
 import type { AttributeValue } from '../catalog/catalog-object.js';
 import { CATALOG_KINDS } from '../catalog/kinds/index.js';
-import { show } from '../diff/diff-catalogs.js';
 import { palette } from './colors.js';
 import type { Finding, Report, SourceLocation } from './finding.js';
 import { unifiedDiff } from './format-text.js';
+import { show } from './show-value.js';
+import { otherSide, type SideWords } from './side-words.js';
 
 const MARKS: Record<string, string> = { error: '❌', warning: '⚠️', info: 'ℹ️' };
 
@@ -17,19 +18,29 @@ export function formatMarkdown(report: Report): string {
   const counts = [s.errors && `${s.errors} error${s.errors === 1 ? '' : 's'}`, s.warnings && `${s.warnings} warning${s.warnings === 1 ? '' : 's'}`].filter(Boolean).join(', ');
   const verdict = s.total === 0 ? '✅ no drift' : report.ok ? `⚠️ ${s.total} finding${s.total === 1 ? '' : 's'} (${counts})` : `❌ drift: ${s.total} finding${s.total === 1 ? '' : 's'} (${counts})`;
   out.push(`### verify-schema: ${verdict}`, '');
-  const baseline = report.inputs.baseline.length ? `baseline (${report.inputs.baseline.length} files) + ` : '';
+  const other = otherSide(report.sides);
   const ignored = s.ignored ? `, ${s.ignored} ignored by config` : '';
-  out.push(`Reference (${report.inputs.reference.length} files) vs ${baseline}migrations (${report.inputs.migrations.length} files) on ${report.engine.name} ${report.engine.version}${report.checked ? `, ${report.checked.length} objects checked` : ''}${ignored}.`, '');
+  out.push(`${sidesLine(report)} on ${report.engine.name} ${report.engine.version}${report.checked ? `, ${report.checked.length} objects checked` : ''}${ignored}.`, '');
   for (const w of report.warnings) out.push(`> [!WARNING]`, `> ${cell(w)}`, '');
   const byKind = new Map<string, Finding[]>();
   for (const f of report.findings) byKind.set(f.kind, [...(byKind.get(f.kind) ?? []), f]);
   for (const [kind, findings] of byKind) {
-    out.push(`#### ${kind} (${findings.length})`, '', '| | Object | Change | Reference | Migrations |', '|---|---|---|---|---|');
+    out.push(`#### ${kind} (${findings.length})`, '', `| | Object | Change | Reference | ${other.title} |`, '|---|---|---|---|---|');
     for (const f of findings) out.push(`| ${MARKS[f.severity] ?? ''} | \`${cell(f.object)}\` | ${cell(f.change)} | ${where(f.location)} | ${where(f.migrationLocation)} |`);
     out.push('');
-    for (const f of findings) out.push(...detailsBlock(f));
+    for (const f of findings) out.push(...detailsBlock(f, other));
   }
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}
+
+/** `Reference (10 files) vs baseline (3 files) + migrations (6 files)`, or `… vs live database URL`. */
+function sidesLine(report: Report): string {
+  const i = report.inputs;
+  const names = report.sides.map((side) =>
+    side === 'reference' ? `reference (${i.reference.length} files)` : side === 'live' ? `live database ${i.live}` : `${i.baseline.length ? `baseline (${i.baseline.length} files) + ` : ''}migrations (${i.migrations.length} files)`,
+  );
+  const line = names.join(' vs ');
+  return line.charAt(0).toUpperCase() + line.slice(1);
 }
 
 function where(at?: SourceLocation): string {
@@ -37,21 +48,21 @@ function where(at?: SourceLocation): string {
 }
 
 /** The finding's message plus what a reviewer needs to judge it: changed values, definitions, diffs. */
-function detailsBlock(f: Finding): string[] {
+function detailsBlock(f: Finding, other: SideWords): string[] {
   const body: string[] = [html(f.message)];
   if (f.change === 'changed' && f.kind !== 'migration') {
     const specs = new Map(CATALOG_KINDS.find((k) => k.kind === f.kind)?.fields.map((x) => [x.name, x] as const) ?? []);
     for (const [field, value] of Object.entries(f.details)) {
-      const { reference, migrations } = value as { reference: AttributeValue; migrations: AttributeValue };
+      const { reference, [other.name]: compared } = value as Record<string, AttributeValue>;
       const spec = specs.get(field);
-      if (spec?.multiline && typeof reference === 'string' && typeof migrations === 'string') {
-        body.push('', `${spec.label} (− reference, + migrations):`, '', '```diff', ...unifiedDiff(reference, migrations, palette(false)), '```');
+      if (spec?.multiline && typeof reference === 'string' && typeof compared === 'string') {
+        body.push('', `${spec.label} (− reference, + ${other.name}):`, '', '```diff', ...unifiedDiff(reference, compared, palette(false), other.name), '```');
       } else {
-        body.push('', `- ${spec?.label ?? field}: \`${show(reference)}\` (reference) → \`${show(migrations)}\` (migrations)`);
+        body.push('', `- ${spec?.label ?? field}: \`${show(reference)}\` (reference) → \`${show(compared)}\` (${other.name})`);
       }
     }
   } else if (f.change === 'missing' || f.change === 'extra') {
-    const attrs = (f.details.reference ?? f.details.migrations) as Record<string, AttributeValue> | undefined;
+    const attrs = (f.details.reference ?? f.details[other.name]) as Record<string, AttributeValue> | undefined;
     if (attrs && typeof attrs.definition === 'string') body.push('', '```sql', attrs.definition, '```');
     else if (attrs) {
       // No single definition (policies, columns, …): the compared attributes the side that has it gives.

@@ -1,14 +1,15 @@
 import { createTwoFilesPatch } from 'diff';
 import { CATALOG_KINDS } from '../catalog/kinds/index.js';
-import { show } from '../diff/diff-catalogs.js';
 import type { AttributeValue } from '../catalog/catalog-object.js';
 import { palette, type Palette } from './colors.js';
 import type { Finding, Report, SourceLocation } from './finding.js';
+import { show } from './show-value.js';
+import { otherSide, type SideWords } from './side-words.js';
 
-/** How a change reads; `other` names the side compared with the reference (the migrations, or a live database). */
-function changeWords(change: string, other: string): string {
-  if (change === 'missing') return `missing (in the reference, not ${other === 'migrations' ? 'produced by the migrations' : `in the ${other}`})`;
-  if (change === 'extra') return `extra (${other === 'migrations' ? 'produced by the migrations' : `in the ${other}`}, not in the reference)`;
+/** How a change reads; `other` is the side compared with the reference (the migrations, or a live database). */
+function changeWords(change: string, other: SideWords): string {
+  if (change === 'missing') return `missing (in the reference, not ${other.has})`;
+  if (change === 'extra') return `extra (${other.has}, not in the reference)`;
   return change;
 }
 
@@ -24,7 +25,7 @@ export function formatText(report: Report, options: { color?: boolean } = {}): s
   }
   for (const [group, findings] of groups) {
     out.push(c.bold(group));
-    for (const f of findings) out.push(...formatFinding(f, c, report.inputs.live ? 'live database' : 'migrations'));
+    for (const f of findings) out.push(...formatFinding(f, c, otherSide(report.sides)));
     out.push('');
   }
   // Notes that are not drift come last, next to the verdict, so the findings lead the report.
@@ -33,7 +34,7 @@ export function formatText(report: Report, options: { color?: boolean } = {}): s
   return out.join('\n') + '\n';
 }
 
-function formatFinding(f: Finding, c: Palette, other: string): string[] {
+function formatFinding(f: Finding, c: Palette, other: SideWords): string[] {
   const mark = f.severity === 'error' ? c.red('✗') : f.severity === 'warning' ? c.yellow('!') : c.dim('i');
   if (f.change === 'hazard') {
     const hint = typeof f.details.hint === 'string' ? [`      ${c.dim(`→ ${f.details.hint}`)}`] : [];
@@ -46,18 +47,18 @@ function formatFinding(f: Finding, c: Palette, other: string): string[] {
   if (f.change === 'changed') {
     const labels = new Map(CATALOG_KINDS.find((k) => k.kind === f.kind)?.fields.map((x) => [x.name, x] as const) ?? []);
     for (const [field, value] of Object.entries(f.details)) {
-      const { reference, migrations } = value as { reference: AttributeValue; migrations: AttributeValue };
+      const { reference, [other.name]: compared } = value as Record<string, AttributeValue>;
       const spec = labels.get(field);
       const label = spec?.label ?? field;
-      if (spec?.multiline && typeof reference === 'string' && typeof migrations === 'string') {
+      if (spec?.multiline && typeof reference === 'string' && typeof compared === 'string') {
         lines.push(`      ${label}:`);
-        lines.push(...unifiedDiff(reference, migrations, c).map((l) => `        ${l}`));
+        lines.push(...unifiedDiff(reference, compared, c, other.name).map((l) => `        ${l}`));
       } else {
-        lines.push(`      ${label}: ${c.green(show(reference))} (reference) → ${c.red(show(migrations))} (migrations)`);
+        lines.push(`      ${label}: ${c.green(show(reference))} (reference) → ${c.red(show(compared))} (${other.name})`);
       }
     }
   } else if (f.change === 'missing' || f.change === 'extra') {
-    const attrs = (f.details.reference ?? f.details.migrations) as Record<string, AttributeValue> | undefined;
+    const attrs = (f.details.reference ?? f.details[other.name]) as Record<string, AttributeValue> | undefined;
     const definition = attrs && typeof attrs.definition === 'string' ? attrs.definition : attrs && typeof attrs.text === 'string' ? attrs.text : undefined;
     if (definition) lines.push(...definition.trim().split('\n').map((l) => `      ${c.dim(l)}`));
   } else {
@@ -72,8 +73,8 @@ function at(side: string, location?: SourceLocation): string {
   return location ? `${side}: ${location.file}:${location.line}` : '';
 }
 
-export function unifiedDiff(reference: string, migrations: string, c: Palette): string[] {
-  const patch = createTwoFilesPatch('reference', 'migrations', ensureNewline(reference), ensureNewline(migrations), '', '', { context: 3 });
+export function unifiedDiff(reference: string, compared: string, c: Palette, other = 'migrations'): string[] {
+  const patch = createTwoFilesPatch('reference', other, ensureNewline(reference), ensureNewline(compared), '', '', { context: 3 });
   return patch
     .split('\n')
     // Keep the ---/+++ header lines (which side is which); drop the Index/=== lines and "no newline" notes.
@@ -89,7 +90,15 @@ function summaryLine(report: Report, c: Palette): string {
   const s = report.summary;
   const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
   if (report.lint?.command) return lintSummaryLine(report, c);
-  const sides = `reference (${files(report.inputs.reference.length)}) vs ${report.inputs.live ? `live database ${report.inputs.live}` : `${report.inputs.baseline.length ? `baseline (${files(report.inputs.baseline.length)}) + ` : ''}${report.inputs.migrationFormat ? `${report.inputs.migrationFormat} ` : ''}migrations (${files(report.inputs.migrations.length)})`}`;
+  const sides = report.sides
+    .map((side) =>
+      side === 'reference'
+        ? `reference (${files(report.inputs.reference.length)})`
+        : side === 'live'
+          ? `live database ${report.inputs.live}`
+          : `${report.inputs.baseline.length ? `baseline (${files(report.inputs.baseline.length)}) + ` : ''}${report.inputs.migrationFormat ? `${report.inputs.migrationFormat} ` : ''}migrations (${files(report.inputs.migrations.length)})`,
+    )
+    .join(' vs ');
   const engine = `${report.engine.name} ${report.engine.version}`;
   const time = `${(s.durationMs / 1000).toFixed(1)}s`;
   if (s.total === 0) return c.green(`✓ no drift: ${sides} — ${engine}, ${time}`);

@@ -1,9 +1,10 @@
 import { quoteIdentIfNeeded, type Catalog } from '../../catalog/catalog-object.js';
 import type { Finding } from '../../report/finding.js';
+import { SIDE_WORDS, type SideName } from '../../report/side-words.js';
 import { findRedundantIndexes, type IndexStats, type RedundantIndex } from './find-redundant-indexes.js';
 
 /** Where an index was found redundant: the reference schema, the migrated scratch database, or a live one. */
-export type RedundancySide = 'reference' | 'migrations' | 'live';
+export type RedundancySide = SideName;
 
 const SIDE_ORDER: RedundancySide[] = ['reference', 'migrations', 'live'];
 
@@ -55,6 +56,6 @@ function toFinding({ index, coveredBy, rule }: RedundantIndex, sides: Redundancy
 }
 
 function sideWords(sides: RedundancySide[]): string {
-  const words = sides.map((s) => (s === 'live' ? 'the live database' : s === 'reference' ? 'the reference' : 'the migrations'));
+  const words = sides.map((s) => SIDE_WORDS[s].noun);
   return words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }

@@ -1,0 +1,58 @@
+import { InputError } from '../errors.js';
+import { displayPath } from '../inputs/display-path.js';
+import type { Migration } from '../inputs/formats/migration-format.js';
+import { readSqlFile } from '../inputs/read-sql-file.js';
+import { expandPlain, resolveInputs } from '../inputs/resolve-inputs.js';
+import type { VerifyOptions } from '../options.js';
+import { parseSqlFile, type ParsedFile } from '../parse/parse-sql.js';
+import type { RunInputs } from './step.js';
+
+/**
+ * Finds, orders, reads and parses the files of the sides a run builds, once: the reference and the migrations
+ * (with their baseline and the tool's setup files) for the sides the run builds, nothing for a live side.
+ */
+export async function resolveRunInputs(want: { reference: boolean; migrations: boolean }, options: VerifyOptions, cwd: string): Promise<RunInputs> {
+  if (want.migrations) {
+    const resolved = await resolveInputs(
+      { reference: want.reference ? options.reference : [], migrations: options.migrations, baseline: options.baseline, migrationFormat: options.migrationFormat },
+      { cwd, env: options.env, placeholders: options.placeholders, referenceOptional: !want.reference },
+    );
+    const [r, b, setup, m] = await Promise.all([parseAll(resolved.reference, cwd), parseAll(resolved.baseline, cwd), parseMigrations(resolved.setup, cwd), parseMigrations(resolved.migrations, cwd)]);
+    return {
+      cwd,
+      reference: resolved.reference,
+      baseline: resolved.baseline,
+      // A file a format splits in parts (dbmate's several up blocks) is one input file.
+      migrations: [...new Set(resolved.migrations.map((mig) => mig.path))],
+      migrationPaths: options.migrations,
+      migrationFiles: [...new Set([...resolved.setup, ...resolved.migrations].map((mig) => mig.path).concat(resolved.unapplied.map((u) => u.path)))],
+      toolTables: resolved.toolTables,
+      unapplied: resolved.unapplied,
+      migrationList: resolved.migrations,
+      migrationFormat: resolved.migrationFormat,
+      parsed: { reference: r, baseline: b, setup, migrations: m },
+      warnings: resolved.warnings,
+      findings: resolved.findings,
+    };
+  }
+  let reference: string[] = [];
+  if (want.reference) {
+    if (options.reference.length === 0) throw new InputError('no reference schema given; pass --reference PATH or set "reference" in verify-schema.config.json');
+    reference = await expandPlain(options.reference, 'reference', cwd);
+  }
+  return { cwd, reference, baseline: [], migrations: [], migrationPaths: [], migrationFiles: [], toolTables: [], unapplied: [], migrationList: [], parsed: { reference: await parseAll(reference, cwd), baseline: [], setup: [], migrations: [] }, warnings: [], findings: [] };
+}
+
+export async function parseAll(paths: string[], cwd: string): Promise<ParsedFile[]> {
+  return Promise.all(paths.map(async (p) => parseSqlFile(await readSqlFile(p, cwd))));
+}
+
+/** Parses the SQL a format module says its tool runs (file lines kept), with how the tool runs each file. */
+export async function parseMigrations(migrations: Migration[], cwd: string): Promise<ParsedFile[]> {
+  return Promise.all(
+    migrations.map(async (m) => ({
+      ...(await parseSqlFile({ path: m.path, displayPath: displayPath(m.path, cwd), text: m.sql })),
+      run: { transaction: m.transaction, ...(m.session?.length ? { session: m.session } : {}) },
+    })),
+  );
+}

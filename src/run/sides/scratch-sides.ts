@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import type { MigrationTracer } from '../../apply/apply-statements.js';
+import { analyzeInputs, mergeNeeds, type InputNeeds } from '../../apply/input-needs.js';
+import { AUTH_SCHEMA, BUILTIN_ROLES, clusterRoles, preludeSql } from '../../apply/prelude.js';
+import { buildSideCatalog, countStatements, type SideCache } from '../../build-side.js';
+import { baseKey } from '../../cache/cache-keys.js';
+import { CatalogCache } from '../../cache/catalog-cache.js';
+import { CheckpointStore } from '../../cache/checkpoint-store.js';
+import { catalogQueriesFingerprint, type IntrospectOptions } from '../../catalog/introspect.js';
+import { defaultCacheDir } from '../../engine/cache-dir.js';
+import type { EngineProvider } from '../../engine/start-engine.js';
+import { SourceLocator } from '../../locations/source-locator.js';
+import type { VerifyOptions } from '../../options.js';
+import type { ParsedFile } from '../../parse/parse-sql.js';
+import type { BuiltSide } from './built-side.js';
+
+/** A side applied to a scratch database: the reference (its files) or the migrations (baseline + history). */
+export interface ScratchSidePlan {
+  name: 'reference' | 'migrations';
+  files: ParsedFile[];
+}
+
+export interface ScratchSidesRequest {
+  sides: ScratchSidePlan[];
+  engines: EngineProvider;
+  options: VerifyOptions;
+  cwd: string;
+  /** Schemas compared when the options name none (a live comparison reads only `public` by default). */
+  defaultSchemas?: string[];
+  /** Read and write the catalog cache and checkpoints (off when a live database is compared). */
+  cache: boolean;
+  /** Watches the migrations side's files as they are applied (the lint): they are really applied, never cached. */
+  migrationsTracer?: MigrationTracer & { firstTraced: number };
+}
+
+/** What the scratch sides of a run share, known before any of them is built. */
+export interface ScratchPlan {
+  introspect: Omit<IntrospectOptions, 'versionNum'>;
+  /** What each side's SQL needs, and all sides together (roles, extensions and the auth stand-in are shared). */
+  needs: Map<ScratchSidePlan['name'], InputNeeds>;
+  allNeeds: InputNeeds;
+}
+
+export function planScratchSides(request: ScratchSidesRequest): ScratchPlan {
+  const needs = new Map(request.sides.map((s) => [s.name, analyzeInputs(s.files)] as const));
+  const allNeeds = [...needs.values()].reduce(mergeNeeds);
+  const o = request.options;
+  return {
+    introspect: { schemas: o.schemas ?? request.defaultSchemas, excludeSchemas: allNeeds.usesAuth ? [AUTH_SCHEMA] : [], comments: o.comments, privileges: o.privileges },
+    needs,
+    allNeeds,
+  };
+}
+
+/**
+ * Builds every scratch side of a run at once (in parallel: each on its own worker or connection). The sides
+ * share what must be equal on both for their catalogs to be comparable: the roles, extensions, the auth
+ * stand-in and what is introspected. The side with more statements is marked largest (see ScratchRequest).
+ */
+export async function buildScratchSides(request: ScratchSidesRequest, plan: ScratchPlan): Promise<BuiltSide[]> {
+  const { options, engines, cwd } = request;
+  const { allNeeds } = plan;
+  const extensions = [...allNeeds.extensions].sort();
+  // The cache keys name the engine: PGlite's is known without starting it; a server's once connected.
+  // --keep-databases asks for the scratch databases themselves, so nothing comes from the cache.
+  const caching = request.cache && options.cache !== false && !options.keepDatabases;
+  const knownInfo = caching ? (engines.knownInfo ?? (await engines.info())) : undefined;
+  const cacheDir = options.cacheDir ?? defaultCacheDir(cwd);
+  const cacheFor = (side: ScratchSidePlan['name'], needs: InputNeeds): SideCache | undefined =>
+    !knownInfo
+      ? undefined
+      : {
+          catalogs: new CatalogCache(join(cacheDir, 'catalogs')),
+          checkpoints: new CheckpointStore(join(cacheDir, 'checkpoints')),
+          base: baseKey({
+            side,
+            engine: knownInfo,
+            queries: catalogQueriesFingerprint(knownInfo.versionNum),
+            // The prelude without the roles it makes: roles are made (when missing) on every start, also from
+            // a checkpoint, so a migration that names a new role does not invalidate every checkpoint.
+            prelude: preludeSql({ ...needs, referencedRoles: new Set(), createdRoles: new Set(), usesAuth: allNeeds.usesAuth }, BUILTIN_ROLES),
+            extensions,
+            introspect: plan.introspect,
+          }),
+        };
+  const largest = request.sides.reduce((a, b) => (countStatements(b.files) >= countStatements(a.files) ? b : a));
+  const common = { roles: clusterRoles(allNeeds), usesAuth: allNeeds.usesAuth, extensions, introspect: plan.introspect, engines, checkpointThresholdMs: options.checkpointThresholdMs, onNotice: options.onNotice };
+  return Promise.all(
+    request.sides.map(async (side): Promise<BuiltSide> => {
+      const needs = plan.needs.get(side.name)!;
+      const built = await buildSideCatalog({
+        ...common,
+        side: side.name,
+        files: side.files,
+        needs,
+        cache: cacheFor(side.name, needs),
+        onFile: (f, index, total) => options.onProgress?.({ phase: 'apply', side: side.name, file: f.file.displayPath, index, total }),
+        largest: request.sides.length > 1 && side === largest,
+        ...(side.name === 'migrations' && request.migrationsTracer ? { tracer: request.migrationsTracer } : {}),
+      });
+      return { name: side.name, catalog: built.catalog, source: built.source, locator: new SourceLocator(side.files, cwd) };
+    }),
+  );
+}
