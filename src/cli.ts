@@ -5,6 +5,7 @@ import { installSignalCleanup, runAllCleanups } from './engine/cleanup.js';
 import { maskSecrets } from './engine/connection-url.js';
 import { InputError, VerifyError } from './errors.js';
 import { loadConfig } from './inputs/config.js';
+import { displayPath } from './inputs/display-path.js';
 import { MIGRATION_FORMAT_NAMES } from './inputs/formats/migration-format.js';
 import type { ProgressEvent, VerifyOptions } from './options.js';
 import type { Report } from './report/finding.js';
@@ -32,6 +33,13 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     const args = await parseArgs(argv);
     // yargs has printed the help or the version (it does not exit the process itself here): nothing to verify.
     if (args.help || args.version) return 0;
+    const command = String(args._[0] ?? '');
+    if (command === 'init') {
+      const { initConfig } = await import('./inputs/init-config.js');
+      const written = await initConfig({ cwd: io.cwd, env: io.env, force: args.force, reference: args.reference, migrations: args.migrations, baseline: args.baseline, migrationFormat: args['migration-format'] });
+      io.stdout.write(`wrote ${displayPath(written.path, io.cwd)}: ${written.description}\n`);
+      return 0;
+    }
     const { config } = await loadConfig(args.config, io.cwd);
     // Inside GitHub Actions the default is annotations on the pull request.
     const targets = pairReportTargets(reportFlags(argv), config.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text'));
@@ -64,7 +72,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       cwd: io.cwd,
       onProgress: format === 'text' && io.stderr.isTTY ? progressPrinter(io.stderr) : undefined,
     };
-    const report = await runCommand(String(args._[0] ?? ''), options);
+    const report = await runCommand(command, options);
     for (const t of targets) {
       const text = renderReport(report, t.format, { color: !t.output && colorWanted(io.stdout, io.env) });
       if (t.output) await writeReport(resolve(io.cwd, t.output), text);
@@ -105,6 +113,7 @@ async function parseArgs(argv: string[]) {
     .scriptName('verify-schema')
     .usage('$0 [options]\n\nChecks that the migrations, applied in order to an empty scratch Postgres, produce exactly the reference schema.')
     .command('redundant-indexes', 'List indexes another index or constraint already covers, on each side (same inputs and findings as the normal report)')
+    .command('init', 'Write verify-schema.config.json for the migrations and reference found in this folder (never overwrites one without --force)')
     .command('lint', 'Lint the migrations new since --base-ref (all without a base): locks and rewrites traced in a scratch database, and other hazards')
     .option('reference', { type: 'string', array: true, describe: 'Reference schema: folders (every .sql below, in path order) or files' })
     .option('migrations', { type: 'string', array: true, describe: "Migrations: a folder in a migration tool's layout (Flyway, goose, …) or files applied in the order given" })
@@ -125,6 +134,7 @@ async function parseArgs(argv: string[]) {
     .option('database-url', { type: 'string', describe: 'Postgres 13+ server for the scratch databases (default: $VERIFY_SCHEMA_DATABASE_URL, else embedded PGlite)' })
     .option('keep-databases', { type: 'boolean', describe: 'Keep the server scratch databases and print their names' })
     .option('live', { type: 'string', describe: 'Compare this running database (read only) with the reference; no migrations' })
+    .option('force', { type: 'boolean', describe: 'init: overwrite an existing verify-schema.config.json' })
     .option('debug', { type: 'boolean', describe: 'Show stack traces of errors' })
     .strict()
     .help()

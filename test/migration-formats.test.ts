@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectMigrationFormat } from '../src/inputs/formats/detect-format.js';
@@ -9,6 +9,7 @@ import { dbmateFormat } from '../src/inputs/formats/dbmate.js';
 import { golangMigrateFormat } from '../src/inputs/formats/golang-migrate.js';
 import { parsePlan } from '../src/inputs/formats/sqitch.js';
 import { findFlywayConfig } from '../src/inputs/formats/flyway-config.js';
+import { discoverProject } from '../src/inputs/discover-project.js';
 import type { Report } from '../src/report/finding.js';
 import { runCli } from './helpers/run-cli.js';
 import { tempDir } from './helpers/temp-dir.js';
@@ -143,5 +144,52 @@ describe('format modules read their tool\'s files as the tool does', () => {
     const dir = project({ 'flyway.toml': '[flyway]\nlocations = ["filesystem:db/sql"]\n[flyway.placeholders]\nname = "x"\n' });
     const settings = await findFlywayConfig([dir], {}, dir);
     expect(settings).toMatchObject({ placeholders: { name: 'x' }, locations: [join(dir, 'db', 'sql')], replacePlaceholders: true });
+  });
+});
+
+describe('a project root without flags or config', () => {
+  it('finds the demo layout (db/schema, db/migration, db/baseline) and a dbmate project (db/migrations + db/schema.sql)', async () => {
+    const demo = project({ 'db/schema/a.sql': 'SELECT 1;', 'db/migration/V1__a.sql': 'SELECT 1;', 'db/baseline/b.sql': 'SELECT 1;' });
+    expect(await discoverProject(demo)).toEqual({
+      migrations: ['db/migration'],
+      migrationFormat: 'flyway',
+      baseline: ['db/baseline'],
+      reference: ['db/schema'],
+      description: 'flyway migrations in db/migration/ (1 file named V<version>__… or R__…), baseline db/baseline, reference db/schema',
+    });
+    const dbmate = project({ 'db/migrations/20240101_a.sql': '-- migrate:up\nSELECT 1;\n-- migrate:down\n', 'db/schema.sql': 'SELECT 1;' });
+    expect(await discoverProject(dbmate)).toMatchObject({ migrations: ['db/migrations'], migrationFormat: 'dbmate', reference: ['db/schema.sql'] });
+  });
+
+  it('follows flyway.locations of a Flyway config at the root', async () => {
+    const dir = project({ 'flyway.conf': 'flyway.locations=filesystem:sql/versions\n', 'sql/versions/V1__a.sql': 'SELECT 1;', 'schema.sql': 'SELECT 1;' });
+    expect(await discoverProject(dir)).toMatchObject({ migrations: ['sql/versions'], migrationFormat: 'flyway', reference: ['schema.sql'] });
+  });
+
+  it('two candidate folders, no migrations, or no reference: one line saying what was looked for', async () => {
+    const two = project({ 'migrations/00001_a.sql': '-- +goose Up\nSELECT 1;\n', 'db/migration/V1__a.sql': 'SELECT 1;' });
+    await expect(discoverProject(two)).rejects.toThrow('found migrations in more than one folder: db/migration (flyway), migrations (goose); pass --migrations FOLDER');
+    const none = project({ 'migrations/notes.txt': 'x' });
+    await expect(discoverProject(none)).rejects.toThrow(/^no migrations found in .*: looked for a migrations folder with a known tool's files \(db\/migration, db\/migrations, migrations, sql\/migrations, database\/migrations, src\/main\/resources\/db\/migration\), a sqitch\.plan;/);
+    const noReference = project({ 'migrations/1_a.up.sql': 'SELECT 1;' });
+    const result = await runCli([], { cwd: noReference });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toBe('verify-schema: error: found golang-migrate migrations in migrations/ (1 file named {version}_{title}.up/down.sql), but no reference schema: looked for db/schema, db/schema.sql, schema, schema.sql, db/structure.sql, doc/schema.sql, sql/schema.sql, database/schema.sql; pass --reference PATH');
+  });
+
+  it('init writes the config for what it found, and never overwrites one without --force', async () => {
+    const dir = project({ 'migrations/00001_a.sql': '-- +goose Up\nCREATE TABLE t (a int);\n-- +goose Down\nDROP TABLE t;\n', 'schema.sql': 'CREATE TABLE t (a int);' });
+    const first = await runCli(['init'], { cwd: dir });
+    expect(first).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(first.stdout).toBe('wrote verify-schema.config.json: goose migrations in migrations/ (1 file with -- +goose Up), reference schema.sql\n');
+    const written = JSON.parse(readFileSync(join(dir, 'verify-schema.config.json'), 'utf8'));
+    expect(written).toEqual({ $schema: './node_modules/verify-schema/schema/verify-schema.config.schema.json', reference: ['schema.sql'], migrations: ['migrations'], migrationFormat: 'goose' });
+    writeFileSync(join(dir, 'verify-schema.config.json'), '{ "reference": "mine" }');
+    const again = await runCli(['init'], { cwd: dir });
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr.trim()).toBe('verify-schema: error: verify-schema.config.json already exists; it was left as it is — pass --force to overwrite it');
+    expect(readFileSync(join(dir, 'verify-schema.config.json'), 'utf8')).toBe('{ "reference": "mine" }');
+    expect((await runCli(['init', '--force'], { cwd: dir })).exitCode).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'verify-schema.config.json'), 'utf8')).migrationFormat).toBe('goose');
   });
 });

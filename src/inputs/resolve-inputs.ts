@@ -3,8 +3,9 @@ import { dirname, join, relative } from 'node:path';
 import { InputError } from '../errors.js';
 import type { Finding } from '../report/finding.js';
 import { displayPath } from './display-path.js';
+import { discoverProject, REFERENCE_PATHS } from './discover-project.js';
 import { detectMigrationFormat } from './formats/detect-format.js';
-import type { FormatContext, FormatMigrations, Migration, MigrationFormatName, MigrationInput, UnappliedMigration } from './formats/migration-format.js';
+import type { FormatContext, FormatMigrations, Migration, MigrationFormatName, MigrationInput, ProjectLayout, UnappliedMigration } from './formats/migration-format.js';
 import { migrationFormat } from './formats/registry.js';
 import { listSqlFiles, resolveInputPath } from './list-sql-files.js';
 import { comparePaths } from './natural-order.js';
@@ -43,9 +44,16 @@ export interface ResolvedInputs {
 export async function resolveInputs(paths: InputPaths, context: Partial<FormatContext> & { cwd?: string; referenceOptional?: boolean } = {}): Promise<ResolvedInputs> {
   const cwd = context.cwd ?? process.cwd();
   const formatContext: FormatContext = { ...context, cwd, env: context.env ?? process.env };
+  let found: ProjectLayout | undefined;
   if (paths.migrations.length === 0) {
-    if (paths.reference.length === 0 && !context.referenceOptional) throw new InputError(NO_REFERENCE);
-    throw new InputError('no migrations given; pass --migrations PATH or set "migrations" in verify-schema.config.json');
+    // No migrations named anywhere: find them (and what else is missing) the way a user would point at them.
+    found = await discoverProject(cwd, formatContext.env);
+    paths = {
+      reference: paths.reference.length ? paths.reference : (found.reference ?? []),
+      migrations: found.migrations,
+      baseline: paths.baseline?.length ? paths.baseline : found.baseline,
+      migrationFormat: paths.migrationFormat ?? found.migrationFormat,
+    };
   }
   const inputs = await migrationInputs(paths.migrations, cwd);
   const chosen = paths.migrationFormat ? { format: migrationFormat(paths.migrationFormat), how: 'given' as const } : await detectMigrationFormat(inputs, cwd);
@@ -61,10 +69,14 @@ export async function resolveInputs(paths: InputPaths, context: Partial<FormatCo
   const defaultReference = read.flatMap((r) => r.defaultReference ?? []);
   const referencePaths = paths.reference.length ? paths.reference : defaultReference;
   // `verify-schema lint` needs no reference.
-  if (referencePaths.length === 0 && !context.referenceOptional) throw new InputError(NO_REFERENCE);
+  if (referencePaths.length === 0 && !context.referenceOptional) {
+    if (found) throw new InputError(`found ${found.description}, but no reference schema: looked for ${REFERENCE_PATHS.join(', ')}; pass --reference PATH`);
+    throw new InputError(NO_REFERENCE);
+  }
   const reference = await expandPlain(referencePaths, 'reference', cwd);
   const baseline = await expandPlain(paths.baseline ?? [], 'baseline', cwd);
   const warnings = [
+    ...(found ? [`found without --migrations or a config: ${found.description}; verify-schema init writes this to verify-schema.config.json`] : []),
     ...read.flatMap((r) => r.notes ?? []),
     ...read.flatMap((r) => r.skipped ?? []).map((s) => `${displayPath(s.path, cwd)}: ${s.reason}`),
     ...unapplied.map((u) => `${displayPath(u.path, cwd)}: ${u.reason}`),

@@ -108,6 +108,17 @@ export interface MigrationInput {
 /** Why a folder looks like a format, for the report ("3 files with -- +goose Up"); undefined: it does not. */
 export type Detection = string | undefined;
 
+/** What was found at a project root without flags or config: paths relative to the root, as a config file holds them. */
+export interface ProjectLayout {
+  migrations: string[];
+  migrationFormat: MigrationFormatName;
+  /** Absent when the format brings its own default (dbmate's db/schema.sql) or no common reference path exists. */
+  reference?: string[];
+  baseline?: string[];
+  /** One line for the report: "goose migrations in migrations/ (3 files with -- +goose Up), reference db/schema.sql". */
+  description: string;
+}
+
 /** One migration tool's layout. One module per tool under src/inputs/formats/, listed in registry.ts. */
 export interface MigrationFormat {
   readonly name: MigrationFormatName;
@@ -117,4 +128,11 @@ export interface MigrationFormat {
   detect(input: MigrationInput): Promise<Detection>;
   /** The migrations in the tool's order, each with the SQL the tool would run. Bad input throws InputError. */
   read(input: MigrationInput, context: FormatContext): Promise<FormatMigrations>;
+  /**
+   * The tool's own project layout at a project root, for running with no flags (a sqitch.plan, Supabase's
+   * supabase/ folder, a .gmrc). Asked before the common folders (db/migration, migrations/, …) are looked at.
+   */
+  discoverProject?(root: string): Promise<ProjectLayout | undefined>;
+  /** What discoverProject looks for, for the error when nothing is found ("a sqitch.plan", "a supabase/ folder"). */
+  readonly projectHint?: string;
 }

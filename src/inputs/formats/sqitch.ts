@@ -15,6 +15,7 @@ import type { FormatContext, Migration, MigrationFormat, MigrationInput } from '
 export const sqitchFormat: MigrationFormat = {
   name: 'sqitch',
   looksFor: 'a sqitch.plan with deploy/<change>.sql scripts',
+  projectHint: 'a sqitch.plan',
   async detect(input) {
     const project = await projectDir(input);
     return project ? `${basename(project.planFile)} in ${basename(project.top) || project.top}` : undefined;
@@ -28,6 +29,11 @@ export const sqitchFormat: MigrationFormat = {
     const migrations: Migration[] = [];
     for (const change of changes) migrations.push(await readChange(deployDir, change, context));
     return { migrations, notes: [] };
+  },
+  async discoverProject(root) {
+    const project = await projectDir({ folder: root, files: [], explicit: false });
+    if (!project || project.top !== root) return undefined;
+    return { migrations: ['.'], migrationFormat: 'sqitch', description: `sqitch project (${project.planFile})` };
   },
 };
 
