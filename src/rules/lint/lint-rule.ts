@@ -41,6 +41,11 @@ export interface StatementFacts {
   relation(written: WrittenName): NamedRelation | undefined;
   /** Locks the statement took that the migration did not hold yet (traced), or the locks it is known to take (static). */
   locks: ObservedLock[];
+  /**
+   * Every lock the migration holds once the statement ran, the strongest per relation (traced): what blocks
+   * others while the statement runs, also when an earlier statement took it. Static: as `locks`.
+   */
+  held: ObservedLock[];
   /** Pre-existing tables whose storage the statement replaced (relfilenode changed); static: empty. */
   rewritten: string[];
   /** The scratch database in the migration's transaction right after the statement, when traced (catalog reads only). */

@@ -116,6 +116,7 @@ export class LintSession implements MigrationTracer {
       afterStatement: async (statement) => {
         const rows = await this.query<RelationRow & { mode: string }>(db, LOCKS_SQL);
         const taken = new Map<string, ObservedLock>();
+        const holding = new Map<string, ObservedLock>();
         const rewritten: string[] = [];
         for (const row of rows) {
           const known = snapshot.get(row.oid);
@@ -123,6 +124,8 @@ export class LintSession implements MigrationTracer {
           if (!name || (row.schema ?? known?.schema) === 'pg_toast') continue;
           const key = `${row.oid} ${row.mode}`;
           const lock: ObservedLock = { relation: name, mode: row.mode, kind: row.kind ?? known?.kind ?? undefined, preExisting: known !== undefined };
+          const strongest = holding.get(row.oid);
+          if (!strongest || stronger(lock.mode, strongest.mode)) holding.set(row.oid, lock);
           if (!held.has(key)) {
             held.add(key);
             // Per relation the strongest mode the statement added is what others wait for.
@@ -141,6 +144,7 @@ export class LintSession implements MigrationTracer {
           traced: true,
           relation: (w) => resolved.get(writtenKey(w)),
           locks: [...taken.values()].sort(byRelationAndMode),
+          held: [...holding.values()].sort(byRelationAndMode),
           rewritten,
           db,
           versionNum: this.versionNum,
@@ -180,6 +184,7 @@ export class LintSession implements MigrationTracer {
         traced: false,
         relation,
         locks: staticLocks(statement, relation),
+        held: staticLocks(statement, relation),
         rewritten: [],
         versionNum: this.versionNum,
       };

@@ -19,8 +19,8 @@ export const validationUnderLock: LintRule = {
       const table = facts.relation(rangeVarName(facts.statement.node.relation));
       if (!table?.preExisting) return [];
       const hits: LintHit[] = [];
-      // The lock the statement took on the table (traced: the strongest it added; none when the migration already held one).
-      const lock = facts.locks.find((l) => l.relation === table.name)?.mode;
+      // The lock on the table while the scan runs: taken by this statement, or by an earlier one of the migration.
+      const lock = facts.held.find((l) => l.relation === table.name)?.mode;
       const held = lock ? `${lockName(lock)} lock` : 'lock';
       for (const c of (facts.statement.node.cmds ?? []).map((x: Record<string, any>) => x.AlterTableCmd ?? {})) {
         const constraint = c.def?.Constraint;
