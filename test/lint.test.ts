@@ -7,6 +7,7 @@ import { changedMigrations } from '../src/history/changed-migrations.js';
 import { LINT_RULES } from '../src/rules/lint/registry.js';
 import { FIXTURES_DIR } from './helpers/fixtures.js';
 import { runCli } from './helpers/run-cli.js';
+import { TEST_SERVER_URL } from './helpers/server.js';
 import { sarifValidator } from './helpers/sarif-schema.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -24,6 +25,8 @@ function git(cwd: string, ...args: string[]): string {
     env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_NOSYSTEM: '1', HOME: temp },
   });
 }
+
+const engines = [{ name: 'pglite', args: [] as string[] }, ...(TEST_SERVER_URL ? [{ name: 'server', args: ['--database-url', TEST_SERVER_URL] }] : [])];
 
 const hazards = (report: Report) => report.findings.filter((f) => f.change === 'hazard').map((f) => `${f.code} ${f.migrationLocation?.file}:${f.migrationLocation?.line}`);
 const drift = (report: Report) => report.findings.filter((f) => f.change !== 'hazard').map((f: Finding) => `${f.code} ${f.object}`);
@@ -65,8 +68,9 @@ describe('lint against a base revision', () => {
     expect(since.summary.errors).toBe(0);
   });
 
-  it('is a step of the check when a base is known, and tracing changes nothing the migrations do', async () => {
-    const inputs = ['--reference', 'reference', '--migrations', 'migrations', '--baseline', 'baseline', '--format', 'json', '--no-cache', '--base-ref', 'main'];
+  // On every engine: the check's lint step must find the same on PGlite and on a server.
+  it.each(engines)('is a step of the check when a base is known, and tracing changes nothing the migrations do ($name)', async ({ args }) => {
+    const inputs = ['--reference', 'reference', '--migrations', 'migrations', '--baseline', 'baseline', '--format', 'json', '--no-cache', '--base-ref', 'main', ...args];
     const [linted, unlinted] = await Promise.all([runCli(inputs, { cwd: repo }), runCli([...inputs, '--no-lint'], { cwd: repo })]);
     const withLint = JSON.parse(linted.stdout) as Report;
     const withoutLint = JSON.parse(unlinted.stdout) as Report;
