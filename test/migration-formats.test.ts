@@ -193,3 +193,19 @@ describe('a project root without flags or config', () => {
     expect(JSON.parse(readFileSync(join(dir, 'verify-schema.config.json'), 'utf8')).migrationFormat).toBe('goose');
   });
 });
+
+describe('flyway.defaultSchema / flyway.schemas', () => {
+  it('migrations run with the default schema first on the search_path, after Flyway creates the schemas it manages', async () => {
+    const dir = project({
+      'flyway.conf': 'flyway.url=jdbc:postgresql://localhost/app\nflyway.schemas=app,audit\n',
+      'sql/V1__t.sql': 'CREATE TABLE t (id int);\nCREATE VIEW v AS SELECT id FROM t;\n',
+      'ref/schema.sql': 'CREATE SCHEMA app;\nCREATE SCHEMA audit;\nCREATE TABLE app.t (id int);\nCREATE VIEW app.v AS SELECT id FROM app.t;\n',
+    });
+    const result = await runCli(['--reference', 'ref', '--migrations', 'sql', '--no-cache', '--format', 'json'], { cwd: dir });
+    expect(result.stderr).toBe('');
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.findings.filter((f) => f.code !== 'migration-untracked')).toEqual([]);
+    expect(report.warnings).toContain('Flyway config flyway.conf read (0 placeholders; migrations run with app first on the search_path, after creating app, audit when missing)');
+    expect(result.exitCode).toBe(0);
+  });
+});

@@ -13,6 +13,11 @@ export interface FlywaySettings {
   /** `flyway.locations` as folders (absolute); `classpath:` locations mapped to Maven's src/main/resources. */
   locations?: string[];
   defaultSchema?: string;
+  /** `flyway.schemas`: the schemas Flyway manages (and creates when missing, unless `flyway.createSchemas=false`). */
+  schemas: string[];
+  createSchemas: boolean;
+  /** 1-based line of the file where the schemas are configured, so the schemas Flyway creates have a location. */
+  schemasLine?: number;
   user?: string;
   table?: string;
   /** `flyway.placeholderReplacement=false` turns substitution off. */
@@ -71,6 +76,9 @@ function fromConf(path: string, text: string, env: NodeJS.ProcessEnv, cwd: strin
     placeholders,
     locations: list('flyway.locations'),
     defaultSchema: values.get('flyway.defaultSchema') ?? list('flyway.schemas')?.[0],
+    schemas: list('flyway.schemas') ?? [],
+    createSchemas: values.get('flyway.createSchemas'),
+    schemasLine: lineOf(text, /^\s*flyway\.(?:schemas|defaultSchema)\s*[=:]/m),
     user: values.get('flyway.user'),
     table: values.get('flyway.table'),
     replacement: values.get('flyway.placeholderReplacement'),
@@ -96,6 +104,9 @@ function fromToml(path: string, text: string, cwd: string): FlywaySettings {
     placeholders,
     locations: strings(environment.flyway?.locations ?? flyway.locations),
     defaultSchema: flyway.defaultSchema ?? environment.schemas?.[0] ?? flyway.schemas?.[0],
+    schemas: strings(environment.schemas ?? flyway.schemas) ?? [],
+    createSchemas: flyway.createSchemas === undefined ? undefined : String(flyway.createSchemas),
+    schemasLine: lineOf(text, /^\s*(?:schemas|defaultSchema)\s*=/m),
     user: environment.user ?? flyway.user,
     table: flyway.table,
     replacement: flyway.placeholderReplacement === undefined ? undefined : String(flyway.placeholderReplacement),
@@ -107,7 +118,19 @@ function fromToml(path: string, text: string, cwd: string): FlywaySettings {
 function settings(
   path: string,
   cwd: string,
-  read: { placeholders: Record<string, string>; locations?: string[]; defaultSchema?: string; user?: string; table?: string; replacement?: string; prefix?: string; suffix?: string },
+  read: {
+    placeholders: Record<string, string>;
+    locations?: string[];
+    defaultSchema?: string;
+    schemas: string[];
+    createSchemas?: string;
+    schemasLine?: number;
+    user?: string;
+    table?: string;
+    replacement?: string;
+    prefix?: string;
+    suffix?: string;
+  },
 ): FlywaySettings {
   const base = dirname(path).endsWith('/conf') || dirname(path).endsWith('\\conf') ? dirname(dirname(path)) : dirname(path);
   return {
@@ -115,6 +138,9 @@ function settings(
     placeholders: read.placeholders,
     locations: read.locations?.map((l) => locationFolder(l, base, path, cwd)),
     defaultSchema: read.defaultSchema,
+    schemas: read.schemas,
+    createSchemas: read.createSchemas?.toLowerCase() !== 'false',
+    schemasLine: read.schemasLine,
     user: read.user,
     table: read.table,
     replacePlaceholders: read.replacement?.toLowerCase() !== 'false',
@@ -131,4 +157,9 @@ function locationFolder(location: string, base: string, file: string, cwd: strin
   if (kind === 'filesystem') return resolve(base, rest);
   if (!rest) throw new InputError(`${displayPath(file, cwd)}: empty flyway.locations entry "${location}"`);
   return resolve(base, 'src', 'main', 'resources', rest);
+}
+
+function lineOf(text: string, pattern: RegExp): number | undefined {
+  const m = pattern.exec(text);
+  return m ? text.slice(0, m.index).split(/\r\n|\r|\n/).length : undefined;
 }

@@ -4,6 +4,7 @@ import { displayPath } from '../display-path.js';
 import { readSqlFile } from '../read-sql-file.js';
 import { findFlywayConfig, flywayConfigFolders, type FlywaySettings } from './flyway-config.js';
 import { orderFlywayFolder, parseFlywayName } from './flyway-naming.js';
+import { joinLines, splitLines } from './sql-sections.js';
 import { SESSION_TOKENS, type FormatContext, type FormatMigrations, type Migration, type MigrationFormat, type MigrationInput } from './migration-format.js';
 
 /**
@@ -21,11 +22,42 @@ export const flywayFormat: MigrationFormat = {
     const settings = await findFlywayConfig(flywayConfigFolders(context.cwd, input.explicit ? undefined : input.folder), context.env, context.cwd);
     const placeholders = placeholderValues(settings, context);
     const result = input.explicit ? await readExplicit(input, context, placeholders) : await readFolder(input, context, placeholders);
+    if (settings?.defaultSchema) {
+      // Flyway makes the default schema its connection's first schema for every migration…
+      const session = [`SELECT pg_catalog.set_config('search_path', ${quoteLiteral(quoteIdent(settings.defaultSchema))} || ', ' || pg_catalog.current_setting('search_path'), false)`];
+      result.migrations = result.migrations.map((m) => ({ ...m, session: [...(m.session ?? []), ...session] }));
+      // …and creates the schemas it manages when they are missing (flyway.createSchemas, on by default).
+      const create = [...new Set([settings.defaultSchema, ...settings.schemas])];
+      if (settings.createSchemas) result.setup = [...(result.setup ?? []), await createSchemasMigration(settings, create, context)];
+    }
     result.toolTables = [`${settings?.defaultSchema ?? 'public'}.${settings?.table ?? 'flyway_schema_history'}`];
-    if (settings) result.notes = [...(result.notes ?? []), `Flyway config ${displayPath(settings.file, context.cwd)} read (${Object.keys(settings.placeholders).length} placeholder${Object.keys(settings.placeholders).length === 1 ? '' : 's'})`];
+    if (settings) {
+      const count = Object.keys(settings.placeholders).length;
+      const schemas = settings.defaultSchema ? `; migrations run with ${settings.defaultSchema} first on the search_path${settings.createSchemas ? `, after creating ${[...new Set([settings.defaultSchema, ...settings.schemas])].join(', ')} when missing` : ''}` : '';
+      result.notes = [...(result.notes ?? []), `Flyway config ${displayPath(settings.file, context.cwd)} read (${count} placeholder${count === 1 ? '' : 's'}${schemas})`];
+    }
     return result;
   },
 };
+
+/**
+ * The schemas Flyway creates before the first migration, as a migration located at the config file's line that
+ * names them (blank elsewhere, so a failure points there).
+ */
+async function createSchemasMigration(settings: FlywaySettings, schemas: string[], context: FormatContext): Promise<Migration> {
+  const file = await readSqlFile(settings.file, context.cwd);
+  const at = (settings.schemasLine ?? 1) - 1;
+  const sql = joinLines(splitLines(file.text), (_line, i) => (i === at ? schemas.map((s) => `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(s)};`).join(' ') : false));
+  return { path: settings.file, description: 'schemas Flyway creates', sql, transaction: true };
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function quoteLiteral(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
 
 /** How placeholders are found and what they stand for; undefined when placeholder replacement is off. */
 interface Placeholders {
