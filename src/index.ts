@@ -11,6 +11,23 @@ export { loadConfig, type ConfigFile } from './inputs/config.js';
 export { formatText } from './report/format-text.js';
 export { formatJson } from './report/format-json.js';
 export { parseFlywayName, compareVersions, orderFlywayFolder } from './inputs/formats/flyway-naming.js';
+export { MIGRATION_FORMATS, migrationFormat } from './inputs/formats/registry.js';
+export { detectMigrationFormat, type DetectedFormat } from './inputs/formats/detect-format.js';
+export {
+  MIGRATION_FORMAT_NAMES,
+  SESSION_TOKENS,
+  type MigrationFormat,
+  type MigrationFormatName,
+  type Migration,
+  type FormatMigrations,
+  type FormatContext,
+  type MigrationInput,
+  type UnappliedMigration,
+  type ProjectLayout,
+} from './inputs/formats/migration-format.js';
+export { resolveInputs, type ResolvedInputs, type InputPaths } from './inputs/resolve-inputs.js';
+export { discoverProject } from './inputs/discover-project.js';
+export { initConfig, type InitOptions, type InitResult } from './inputs/init-config.js';
 export { main } from './cli.js';
 export { findRedundantIndexes, type RedundantIndex, type IndexStats } from './rules/redundant-indexes/find-redundant-indexes.js';
 export { redundantIndexFindings, type RedundancySide } from './rules/redundant-indexes/redundant-index-findings.js';
