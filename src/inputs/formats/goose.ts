@@ -19,8 +19,10 @@ export const gooseFormat: MigrationFormat = {
   looksFor: '<version>_<name>.sql files with a -- +goose Up annotation (and <version>_<name>.go migrations)',
   async detect(input) {
     let annotated = 0;
+    // Only files goose would take (a version prefix) are opened: a Flyway history of thousands of V… files is
+    // told apart by names alone.
     for (const path of candidates(input)) {
-      if (path.endsWith('.sql') && GOOSE_UP.test(await readFile(path, 'utf8').catch(() => ''))) annotated++;
+      if (path.endsWith('.sql') && gooseVersion(basename(path)) && GOOSE_UP.test(await readFile(path, 'utf8').catch(() => ''))) annotated++;
     }
     return annotated ? `${annotated} file${annotated === 1 ? '' : 's'} with -- +goose Up` : undefined;
   },
