@@ -23,8 +23,8 @@ const CREATE_ROLE_RE = /create\s+(?:role|user|group)\s+(?:if\s+not\s+exists\s+)?
 export function analyzeInputs(files: ParsedFile[]): InputNeeds {
   const needs: InputNeeds = { extensions: new Set(), usesAuth: false, referencedRoles: new Set(), createdRoles: new Set() };
   let definesAuth = false;
-  for (const { file, statements } of files) {
-    const text = file.text;
+  for (const { file, included, statements } of files) {
+    const text = [file, ...(included ?? [])].map((f) => f.text).join('\n');
     for (const m of text.matchAll(EXTENSION_RE)) needs.extensions.add(m[1] ? m[2] : m[2].toLowerCase());
     if (AUTH_CALL_RE.test(text)) needs.usesAuth = true;
     if (AUTH_DEFINED_RE.test(text)) definesAuth = true;
@@ -46,6 +46,9 @@ function collectRoleNames(node: unknown, into: Set<string>): void {
     return;
   }
   if (!node || typeof node !== 'object') return;
+  // `OWNER TO x` holds its RoleSpec unwrapped (newowner: { roletype, rolename }).
+  const bare = node as { roletype?: string; rolename?: string };
+  if (bare.roletype === 'ROLESPEC_CSTRING' && bare.rolename) into.add(bare.rolename);
   for (const [key, value] of Object.entries(node)) {
     if (key === 'RoleSpec') {
       const spec = value as { roletype?: string; rolename?: string };

@@ -28,8 +28,8 @@ export function baseKey(parts: Record<string, unknown>): string {
 export function chainKeys(base: string, files: ParsedFile[]): string[] {
   const keys: string[] = [];
   let previous = base;
-  for (const { file } of files) {
-    previous = sha256(previous, file.text);
+  for (const { file, included } of files) {
+    previous = sha256(previous, file.text, ...(included ?? []).flatMap((f) => [f.path, f.text]));
     keys.push(previous);
   }
   return keys;

@@ -1,7 +1,8 @@
 import type { ObjectKind } from '../catalog/catalog-object.js';
 import { displayPath } from '../inputs/display-path.js';
 import type { ParsedFile, ParsedStatement } from '../parse/parse-sql.js';
-import { byteToCharOffsets } from '../parse/source-position.js';
+import type { SqlFile } from '../inputs/read-sql-file.js';
+import { byteToCharOffsets, LineIndex } from '../parse/source-position.js';
 import type { SourceLocation } from '../report/finding.js';
 import { STATEMENT_OBJECTS, type StatementContext, type StatementObject } from './statement-objects.js';
 
@@ -81,16 +82,22 @@ export class SourceLocator {
   private addFile(file: ParsedFile, cwd: string): void {
     // Each file runs in its own session (see applyMigrations/applyReference): search_path starts fresh.
     const ctx: StatementContext = { schema: DEFAULT_SCHEMA };
-    const toChar = byteToCharOffsets(file.file.text);
-    const path = displayPath(file.file.path, cwd);
+    // Statements of an included file (psql \i) carry that file: offsets and paths are its own.
+    const sources = new Map<SqlFile, { toChar: (byte: number) => number; lines: LineIndex; path: string }>();
+    const sourceOf = (f: SqlFile) => {
+      let source = sources.get(f);
+      if (!source) sources.set(f, (source = { toChar: byteToCharOffsets(f.text), lines: f === file.file ? file.lines : new LineIndex(f.text), path: displayPath(f.path, cwd) }));
+      return source;
+    };
     for (const statement of file.statements) {
+      const { toChar, lines, path } = sourceOf(statement.file);
       if (statement.type === 'VariableSetStmt') {
         trackSearchPath(statement.node, ctx);
         continue;
       }
       for (const object of STATEMENT_OBJECTS[statement.type]?.(statement.node, ctx) ?? []) {
         if (object.renamedFrom && object.kind === 'table') this.moveChildren(object.renamedFrom, object.key);
-        this.record(object, locate(file, statement, path, object.at === undefined ? undefined : toChar(object.at)));
+        this.record(object, locate(lines, statement, path, object.at === undefined ? undefined : toChar(object.at)));
       }
     }
   }
@@ -107,9 +114,9 @@ function whereSet(sources: ObjectSources, attributes: string[]): SourceLocation 
 }
 
 /** The statement's span, or the line of the node inside it (a column of a CREATE TABLE) when it has one. */
-function locate(file: ParsedFile, statement: ParsedStatement, path: string, offset: number | undefined): SourceLocation {
+function locate(lines: LineIndex, statement: ParsedStatement, path: string, offset: number | undefined): SourceLocation {
   if (offset === undefined || offset < statement.offset) return { file: path, line: statement.line, column: statement.column, endLine: statement.endLine };
-  const at = file.lines.position(offset);
+  const at = lines.position(offset);
   return { file: path, line: at.line, column: at.column, endLine: at.line };
 }
 

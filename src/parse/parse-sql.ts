@@ -23,7 +23,10 @@ export interface ParsedStatement {
 export interface ParsedFile {
   file: SqlFile;
   lines: LineIndex;
+  /** In apply order; statements of files it includes (psql `\i`) carry their own file. */
   statements: ParsedStatement[];
+  /** Files it includes, directly or not: part of what the file means (cache keys hash them too). */
+  included?: SqlFile[];
   /** How a migration's tool runs it (absent: as Flyway does, see Migration.transaction). */
   run?: MigrationRun;
 }

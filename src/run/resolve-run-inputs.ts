@@ -1,10 +1,10 @@
 import { InputError } from '../errors.js';
 import { displayPath } from '../inputs/display-path.js';
 import type { Migration } from '../inputs/formats/migration-format.js';
-import { readSqlFile } from '../inputs/read-sql-file.js';
 import { expandPlain, resolveInputs } from '../inputs/resolve-inputs.js';
 import type { VerifyOptions } from '../options.js';
-import { parseSqlFile, type ParsedFile } from '../parse/parse-sql.js';
+import type { ParsedFile } from '../parse/parse-sql.js';
+import { parseScript, readScripts } from '../parse/psql-script.js';
 import type { RunInputs } from './step.js';
 
 /**
@@ -17,7 +17,8 @@ export async function resolveRunInputs(want: { reference: boolean; migrations: b
       { reference: want.reference ? options.reference : [], migrations: options.migrations, baseline: options.baseline, migrationFormat: options.migrationFormat },
       { cwd, env: options.env, placeholders: options.placeholders, referenceOptional: !want.reference },
     );
-    const [r, b, setup, m] = await Promise.all([parseAll(resolved.reference, cwd), parseAll(resolved.baseline, cwd), parseMigrations(resolved.setup, cwd), parseMigrations(resolved.migrations, cwd)]);
+    const runner = resolved.migrationFormat;
+    const [r, b, setup, m] = await Promise.all([parseAll(resolved.reference, cwd), parseAll(resolved.baseline, cwd), parseMigrations(resolved.setup, cwd, runner), parseMigrations(resolved.migrations, cwd, runner)]);
     return {
       cwd,
       reference: resolved.reference,
@@ -43,15 +44,17 @@ export async function resolveRunInputs(want: { reference: boolean; migrations: b
   return { cwd, reference, baseline: [], migrations: [], migrationPaths: [], migrationFiles: [], toolTables: [], unapplied: [], migrationList: [], parsed: { reference: await parseAll(reference, cwd), baseline: [], setup: [], migrations: [] }, warnings: [], findings: [] };
 }
 
+/** Reference and baseline files are psql scripts (pg_dump output, `\i` includes): see parseScript. */
 export async function parseAll(paths: string[], cwd: string): Promise<ParsedFile[]> {
-  return Promise.all(paths.map(async (p) => parseSqlFile(await readSqlFile(p, cwd))));
+  return readScripts(paths, { mode: 'psql', cwd });
 }
 
 /** Parses the SQL a format module says its tool runs (file lines kept), with how the tool runs each file. */
-export async function parseMigrations(migrations: Migration[], cwd: string): Promise<ParsedFile[]> {
+export async function parseMigrations(migrations: Migration[], cwd: string, runner = 'the migration tool'): Promise<ParsedFile[]> {
   return Promise.all(
     migrations.map(async (m) => ({
-      ...(await parseSqlFile({ path: m.path, displayPath: displayPath(m.path, cwd), text: m.sql })),
+      // Migration tools send SQL as it is: a psql meta-command in a migration is an error that names it.
+      ...(await parseScript({ path: m.path, displayPath: displayPath(m.path, cwd), text: m.sql }, { mode: 'none', cwd, runner })),
       run: { transaction: m.transaction, ...(m.session?.length ? { session: m.session } : {}) },
     })),
   );
