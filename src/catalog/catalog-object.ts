@@ -16,6 +16,8 @@ export type ObjectKind =
   | 'sequence'
   | 'view'
   | 'type'
+  | 'publication'
+  | 'event-trigger'
   /** A migration file (history checks: edited, deleted, renamed, out of order, duplicate, misnamed, untracked). */
   | 'migration'
   /** A reference file (order check: missing from the order file, or listed but absent). */

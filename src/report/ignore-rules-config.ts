@@ -9,7 +9,7 @@ import { globMatch, IGNORE_RULE_FIELDS, type IgnoreRule } from './ignore.js';
  */
 const KINDS: Record<ObjectKind, true> = {
   schema: true, extension: true, table: true, column: true, constraint: true, index: true, policy: true, trigger: true,
-  function: true, sequence: true, view: true, type: true, comment: true, privilege: true, migration: true, 'reference-file': true,
+  function: true, sequence: true, view: true, type: true, comment: true, privilege: true, migration: true, 'reference-file': true, publication: true, 'event-trigger': true,
 };
 
 /** Validates the config's `ignore` list; errors name the rule's path, e.g. `ignore[1].kind`. */

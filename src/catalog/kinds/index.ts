@@ -2,11 +2,13 @@ import type { CatalogKind } from '../catalog-object.js';
 import { columns } from './columns.js';
 import { comments } from './comments.js';
 import { constraints } from './constraints.js';
+import { eventTriggers } from './event-triggers.js';
 import { extensions } from './extensions.js';
 import { functions } from './functions.js';
 import { indexes } from './indexes.js';
 import { policies } from './policies.js';
 import { privileges } from './privileges.js';
+import { publications } from './publications.js';
 import { schemas } from './schemas.js';
 import { sequences } from './sequences.js';
 import { tables } from './tables.js';
@@ -32,6 +34,8 @@ export const CATALOG_KINDS: CatalogKind[] = [
   policies,
   triggers,
   functions,
+  eventTriggers,
+  publications,
   comments,
   privileges,
 ];

@@ -1,0 +1,56 @@
+import type { ObjectKind } from '../catalog/catalog-object.js';
+import { STATEMENT_OBJECTS, type StatementContext } from '../locations/statement-objects.js';
+import { loadParser } from '../parse/parse-sql.js';
+import type { Finding, CheckedObject } from '../report/finding.js';
+import { parseSync } from 'libpg-query';
+import { SUPABASE_PLATFORM_EXTENSIONS, SUPABASE_PLATFORM_ROLES, SUPABASE_PLATFORM_SQL, SUPABASE_PLATFORM_SUMMARY } from './supabase-platform.sql.js';
+
+/**
+ * A hosting platform's own objects, which a project's migrations and reference both take for granted: run on
+ * both sides before anything else and left out of the report, except the kinds the project itself changes
+ * on them and that are compared like its own (a platform's publication).
+ */
+export interface Platform {
+  name: string;
+  sql: string;
+  roles: string[];
+  /** Extensions the SQL installs (the embedded engine loads them at start). */
+  extensions: string[];
+  /** One line for the text report and the JSON warnings. */
+  summary: string;
+  /** Kinds whose platform objects are still compared. */
+  comparedKinds: ObjectKind[];
+}
+
+export const SUPABASE_PLATFORM: Platform = {
+  name: 'supabase',
+  sql: SUPABASE_PLATFORM_SQL,
+  roles: SUPABASE_PLATFORM_ROLES,
+  extensions: SUPABASE_PLATFORM_EXTENSIONS,
+  summary: SUPABASE_PLATFORM_SUMMARY,
+  comparedKinds: ['publication'],
+};
+
+/** The identities (kind and key, as the catalog kinds write them) of every object the platform SQL creates. */
+export async function platformObjects(platform: Platform): Promise<Set<string>> {
+  await loadParser();
+  const tree = parseSync(platform.sql) as { stmts: Array<{ stmt: Record<string, any> }> };
+  const out = new Set<string>();
+  const ctx: StatementContext = { schema: 'public' };
+  for (const { stmt } of tree.stmts) {
+    const type = Object.keys(stmt)[0];
+    for (const object of STATEMENT_OBJECTS[type]?.(stmt[type], ctx) ?? []) {
+      if (!platform.comparedKinds.includes(object.kind)) out.add(identity(object.kind, object.key));
+    }
+  }
+  return out;
+}
+
+function identity(kind: string, key: string): string {
+  return `${kind}\u0000${key}`;
+}
+
+/** Is this finding or checked object about a platform object? Functions are matched by name (their keys carry argument types). */
+export function isPlatformObject(objects: Set<string>, item: Pick<Finding | CheckedObject, 'kind' | 'object'>): boolean {
+  return objects.has(identity(item.kind, item.object)) || (item.kind === 'function' && objects.has(identity('function', item.object.replace(/\(.*\)$/, ''))));
+}
