@@ -50,6 +50,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       baseline: args.baseline ?? config.baseline ?? [],
       migrationFormat: args['migration-format'] ?? config.migrationFormat,
       placeholders: config.placeholders,
+      includeCurrent: args['include-current'] ?? config.includeCurrent,
       env: io.env,
       strictColumnOrder: args['strict-column-order'] ?? config.strictColumnOrder ?? false,
       schemas: args.schema ?? config.schemas,
@@ -118,6 +119,7 @@ async function parseArgs(argv: string[]) {
     .option('reference', { type: 'string', array: true, describe: 'Reference schema: folders (every .sql below, in path order) or files' })
     .option('migrations', { type: 'string', array: true, describe: "Migrations: a folder in a migration tool's layout (Flyway, goose, …) or files applied in the order given" })
     .option('migration-format', { choices: MIGRATION_FORMAT_NAMES, describe: 'The migration tool whose layout the migrations follow (default: detected from the files)' })
+    .option('include-current', { type: 'boolean', describe: "Also apply the uncommitted migration (graphile-migrate's current.sql)" })
     .option('baseline', { type: 'string', array: true, describe: 'Schema that existed before the first migration: files or folders' })
     .option('config', { type: 'string', describe: 'Config file (default: verify-schema.config.json or "verifySchema" in package.json)' })
     .option('format', { choices: REPORT_FORMATS, array: true, describe: 'Report format; repeat with --output for several (default: text, github in GitHub Actions)' })

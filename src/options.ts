@@ -16,6 +16,8 @@ export interface VerifyOptions {
   placeholders?: Record<string, string>;
   /** Environment for formats that read it (goose ENVSUB, graphile-migrate `!ENV`); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Also apply the tool's uncommitted migration (graphile-migrate's current.sql). */
+  includeCurrent?: boolean;
   /** Applied to the migrations side before the first migration. */
   baseline?: string[];
   /** Report a different column order as drift. */

@@ -1,5 +1,6 @@
 import { quoteIdentIfNeeded } from '../catalog/catalog-object.js';
 import type { ScratchDatabase } from '../engine/scratch-database.js';
+import { SESSION_TOKEN_PREFIX } from '../inputs/formats/migration-format.js';
 import { SUPABASE_ROLES, type InputNeeds } from './input-needs.js';
 
 /** Roles every fresh cluster has (besides the pg_* built-ins); the prelude never creates them. */
@@ -31,7 +32,8 @@ export function preludeSql(needs: InputNeeds, existingRoles: Set<string> = new S
 export function preludeRoles(needs: InputNeeds, existingRoles: Set<string> = new Set()): string[] {
   const roles = new Set<string>(needs.usesAuth ? SUPABASE_ROLES : []);
   for (const r of needs.referencedRoles) roles.add(r);
-  return [...roles].filter((r) => !needs.createdRoles.has(r) && !existingRoles.has(r) && !r.startsWith('pg_')).sort();
+  // A session token (a format's stand-in for the role running the migrations) is replaced before sending.
+  return [...roles].filter((r) => !needs.createdRoles.has(r) && !existingRoles.has(r) && !r.startsWith('pg_') && !r.startsWith(SESSION_TOKEN_PREFIX)).sort();
 }
 
 /**

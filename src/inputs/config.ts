@@ -17,6 +17,8 @@ export interface ConfigFile {
   migrationFormat?: MigrationFormatName;
   /** Placeholder values for the migrations (Flyway `${name}`, graphile-migrate `:NAME`). */
   placeholders?: Record<string, string>;
+  /** Also apply graphile-migrate's current.sql (--include-current). */
+  includeCurrent?: boolean;
   strictColumnOrder?: boolean;
   schemas?: string[];
   comments?: boolean;
@@ -85,6 +87,7 @@ const KEYS: Record<keyof ConfigFile, Check> = {
   baseline: stringList,
   migrationFormat: oneOf(...MIGRATION_FORMAT_NAMES),
   placeholders: stringMap,
+  includeCurrent: boolean,
   strictColumnOrder: boolean,
   schemas: stringList,
   comments: boolean,

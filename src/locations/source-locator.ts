@@ -81,7 +81,7 @@ export class SourceLocator {
 
   private addFile(file: ParsedFile, cwd: string): void {
     // Each file runs in its own session (see applyMigrations/applyReference): search_path starts fresh.
-    const ctx: StatementContext = { schema: DEFAULT_SCHEMA };
+    const ctx: StatementContext = { schema: sessionSchema(file) ?? DEFAULT_SCHEMA };
     // Statements of an included file (psql \i) carry that file: offsets and paths are its own.
     const sources = new Map<SqlFile, { toChar: (byte: number) => number; lines: LineIndex; path: string }>();
     const sourceOf = (f: SqlFile) => {
@@ -101,6 +101,16 @@ export class SourceLocator {
       }
     }
   }
+}
+
+/** The first schema of a search_path the file's tool sets before it (graphile-migrate's pgSettings). */
+function sessionSchema(file: ParsedFile): string | undefined {
+  for (const setting of file.run?.session ?? []) {
+    const path = /set_config\('search_path', '((?:[^']|'')*)'/i.exec(setting)?.[1];
+    const first = path?.split(',')[0]?.trim().replace(/^"(.*)"$/, '$1');
+    if (first) return first;
+  }
+  return undefined;
 }
 
 /** The latest statement that set one of `attributes`; the defining statement when none did since. */

@@ -11,6 +11,7 @@ const FILE_CHECK_CODES = [
   'migration-duplicate-version',
   'migration-misnamed',
   'migration-untracked',
+  'migration-chain-broken',
   'reference-file-unlisted',
   'reference-file-not-found',
 ];

@@ -21,11 +21,12 @@ export type Change = 'missing' | 'extra' | 'changed' | 'renamed' | 'redundant' |
  * duplicate    — two migrations share a version
  * misnamed     — a file in a migrations folder that Flyway would not run
  * untracked    — a migration file git does not track
+ * chain-broken — a graphile-migrate committed migration whose --! Previous/--! Hash chain is broken
  * unlisted     — a reference file the order file does not list
  * not-found    — a file the order file lists that does not exist
  * (a renamed applied migration uses `renamed`)
  */
-export type FileChange = 'edited' | 'deleted' | 'out-of-order' | 'duplicate' | 'misnamed' | 'untracked' | 'unlisted' | 'not-found';
+export type FileChange = 'edited' | 'deleted' | 'out-of-order' | 'duplicate' | 'misnamed' | 'untracked' | 'unlisted' | 'not-found' | 'chain-broken';
 
 export interface SourceLocation {
   file: string;

@@ -15,7 +15,7 @@ export async function resolveRunInputs(want: { reference: boolean; migrations: b
   if (want.migrations) {
     const resolved = await resolveInputs(
       { reference: want.reference ? options.reference : [], migrations: options.migrations, baseline: options.baseline, migrationFormat: options.migrationFormat },
-      { cwd, env: options.env, placeholders: options.placeholders, referenceOptional: !want.reference },
+      { cwd, env: options.env, placeholders: options.placeholders, includeCurrent: options.includeCurrent, referenceOptional: !want.reference },
     );
     const runner = resolved.migrationFormat;
     const [r, b, setup, m] = await Promise.all([parseAll(resolved.reference, cwd), parseAll(resolved.baseline, cwd), parseMigrations(resolved.setup, cwd, runner), parseMigrations(resolved.migrations, cwd, runner)]);

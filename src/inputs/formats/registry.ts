@@ -3,6 +3,7 @@ import { dbmateFormat } from './dbmate.js';
 import { flywayFormat } from './flyway.js';
 import { golangMigrateFormat } from './golang-migrate.js';
 import { gooseFormat } from './goose.js';
+import { graphileMigrateFormat } from './graphile-migrate.js';
 import { sqitchFormat } from './sqitch.js';
 import { MIGRATION_FORMAT_NAMES, type MigrationFormat, type MigrationFormatName } from './migration-format.js';
 
@@ -10,7 +11,7 @@ import { MIGRATION_FORMAT_NAMES, type MigrationFormat, type MigrationFormatName 
  * Every format module, in the order detection lists candidates. Adding a tool: one module file and one line here.
  * Names in MIGRATION_FORMAT_NAMES without a module here are accepted by the option and refused with a clear line.
  */
-export const MIGRATION_FORMATS: readonly MigrationFormat[] = [flywayFormat, golangMigrateFormat, gooseFormat, dbmateFormat, sqitchFormat];
+export const MIGRATION_FORMATS: readonly MigrationFormat[] = [flywayFormat, golangMigrateFormat, gooseFormat, dbmateFormat, graphileMigrateFormat, sqitchFormat];
 
 /** The format used when nothing in the folder says which tool wrote it: plain Flyway, as before formats existed. */
 export const DEFAULT_MIGRATION_FORMAT: MigrationFormatName = 'flyway';
