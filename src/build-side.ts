@@ -27,6 +27,8 @@ export interface SideRequest {
   roles: string[];
   /** Either side calls auth.*: both get the stand-in. */
   usesAuth: boolean;
+  /** A platform's objects (Supabase), made on a fresh scratch database after the roles, before any input. */
+  platformSql?: string;
   extensions: string[];
   introspect: Omit<IntrospectOptions, 'versionNum'>;
   engines: EngineProvider;
@@ -83,6 +85,8 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
     // for every run, also one that starts from a checkpoint.
     await engine.prepareRoles?.(request.roles, db);
     await runPrelude(db, request.needs, request.usesAuth);
+    // A checkpoint was saved after the platform was made: it has it already.
+    if (request.platformSql && !start) await db.exec(request.platformSql);
     const remaining = request.files.slice(first);
     const onFile: OnFile | undefined = request.onFile && ((file, index) => request.onFile!(file, first + index, request.files.length));
     if (request.side === 'reference') {

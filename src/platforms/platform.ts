@@ -1,7 +1,7 @@
+import type { InputNeeds } from '../apply/input-needs.js';
 import type { ObjectKind } from '../catalog/catalog-object.js';
 import { STATEMENT_OBJECTS, type StatementContext } from '../locations/statement-objects.js';
 import { loadParser } from '../parse/parse-sql.js';
-import type { Finding, CheckedObject } from '../report/finding.js';
 import { parseSync } from 'libpg-query';
 import { SUPABASE_PLATFORM_EXTENSIONS, SUPABASE_PLATFORM_ROLES, SUPABASE_PLATFORM_SQL, SUPABASE_PLATFORM_SUMMARY } from './supabase-platform.sql.js';
 
@@ -51,6 +51,25 @@ function identity(kind: string, key: string): string {
 }
 
 /** Is this finding or checked object about a platform object? Functions are matched by name (their keys carry argument types). */
-export function isPlatformObject(objects: Set<string>, item: Pick<Finding | CheckedObject, 'kind' | 'object'>): boolean {
+export function isPlatformObject(objects: Set<string>, item: { kind: string; object: string }): boolean {
   return objects.has(identity(item.kind, item.object)) || (item.kind === 'function' && objects.has(identity('function', item.object.replace(/\(.*\)$/, ''))));
+}
+
+/** The platform a migration format's projects run on, if any. */
+export function platformFor(migrationFormat: string): Platform | undefined {
+  return migrationFormat === 'supabase' ? SUPABASE_PLATFORM : undefined;
+}
+
+/**
+ * What a side needs once the platform is there: its roles exist (made for the run, like roles the SQL names),
+ * its extensions are loaded, and the small auth stand-in is not needed (the platform has the real shape).
+ */
+export function withPlatform(needs: InputNeeds, platform: Platform | undefined): InputNeeds {
+  if (!platform) return needs;
+  return {
+    ...needs,
+    usesAuth: false,
+    extensions: new Set([...needs.extensions, ...platform.extensions]),
+    referencedRoles: new Set([...needs.referencedRoles, ...platform.roles]),
+  };
 }

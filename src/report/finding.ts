@@ -70,7 +70,7 @@ export interface Report {
    */
   sides: SideName[];
   /** `live`: the (password-masked) URL of the database compared instead of migrations (verifyLive). */
-  inputs: { reference: string[]; baseline: string[]; migrations: string[]; live?: string; migrationFormat?: string };
+  inputs: { reference: string[]; baseline: string[]; migrations: string[]; live?: string; platform?: string; migrationFormat?: string };
   findings: Finding[];
   /** Things the user should know that are not drift: skipped files, checks that did not run. */
   warnings: string[];

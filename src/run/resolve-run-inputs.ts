@@ -4,6 +4,7 @@ import type { Migration } from '../inputs/formats/migration-format.js';
 import { expandPlain, resolveInputs } from '../inputs/resolve-inputs.js';
 import type { VerifyOptions } from '../options.js';
 import type { ParsedFile } from '../parse/parse-sql.js';
+import { platformFor } from '../platforms/platform.js';
 import { parseScript, readScripts } from '../parse/psql-script.js';
 import type { RunInputs } from './step.js';
 
@@ -18,7 +19,11 @@ export async function resolveRunInputs(want: { reference: boolean; migrations: b
       { cwd, env: options.env, placeholders: options.placeholders, includeCurrent: options.includeCurrent, referenceOptional: !want.reference },
     );
     const runner = resolved.migrationFormat;
-    const [r, b, setup, m] = await Promise.all([parseAll(resolved.reference, cwd), parseAll(resolved.baseline, cwd), parseMigrations(resolved.setup, cwd, runner), parseMigrations(resolved.migrations, cwd, runner)]);
+    const parsed = await Promise.all([parseAll(resolved.reference, cwd), parseAll(resolved.baseline, cwd), parseMigrations(resolved.setup, cwd, runner), parseMigrations(resolved.migrations, cwd, runner)]);
+    // A platform's projects (Supabase) run every file in its sessions, some of their statements already done.
+    const platform = platformFor(resolved.migrationFormat);
+    const [r, b, setup, m] = parsed;
+    const platformNotes = platform ? [platform.summary] : [];
     return {
       cwd,
       reference: resolved.reference,
@@ -31,8 +36,9 @@ export async function resolveRunInputs(want: { reference: boolean; migrations: b
       unapplied: resolved.unapplied,
       migrationList: resolved.migrations,
       migrationFormat: resolved.migrationFormat,
+      ...(platform ? { platform } : {}),
       parsed: { reference: r, baseline: b, setup, migrations: m },
-      warnings: resolved.warnings,
+      warnings: [...platformNotes, ...resolved.warnings],
       findings: resolved.findings,
     };
   }

@@ -7,6 +7,7 @@ import type { Catalog } from '../catalog/catalog-object.js';
 import { buildReport } from '../report/build-report.js';
 import type { Report } from '../report/finding.js';
 import type { SideName } from '../report/side-words.js';
+import { isPlatformObject, platformObjects } from '../platforms/platform.js';
 import { trace } from '../trace.js';
 import { blameUnapplied } from './blame-unapplied.js';
 import { locateFindings } from './locate-findings.js';
@@ -52,7 +53,7 @@ export async function runPipeline(pipeline: Pipeline, options: VerifyOptions): P
     const prepared = new Map<Step, StepPreparation | undefined>();
     for (const step of pipeline.steps) if (step.needs === 'catalogs' && step.prepare) prepared.set(step, await step.prepare(context));
     const migrationsTracer = [...prepared.values()].find((p) => p?.migrationsTracer)?.migrationsTracer;
-    const request = { sides: scratch, engines: engines!, options, cwd, defaultSchemas: live ? LIVE_SCHEMAS : undefined, cache: pipeline.cache !== false, migrationsTracer };
+    const request = { sides: scratch, engines: engines!, options, cwd, defaultSchemas: live ? LIVE_SCHEMAS : undefined, cache: pipeline.cache !== false, migrationsTracer, platform: inputs.platform };
     const plan = scratch.length ? planScratchSides(request) : undefined;
     const liveIntrospect = { schemas: options.schemas ?? LIVE_SCHEMAS, excludeSchemas: plan?.introspect.excludeSchemas ?? [], comments: options.comments, privileges: options.privileges };
     const [scratchSides, liveSide] = await Promise.all([
@@ -73,7 +74,10 @@ export async function runPipeline(pipeline: Pipeline, options: VerifyOptions): P
       }
     }
     trace('steps done');
-    const checked = outputs.some((o) => o.checked) ? outputs.flatMap((o) => o.checked ?? []) : undefined;
+    // The platform's own objects are on both sides only because the platform stand-in made them: never reported.
+    const platformKeys = inputs.platform ? await platformObjects(inputs.platform) : new Set<string>();
+    const notPlatform = (item: { kind: string; object: string }) => !isPlatformObject(platformKeys, item);
+    const checked = outputs.some((o) => o.checked) ? outputs.flatMap((o) => o.checked ?? []).filter(notPlatform) : undefined;
     const info = engines ? await engines.info() : { name: 'server', version: liveSide!.version };
     const reference = sides.get('reference');
     const migrations = sides.get('migrations');
@@ -87,8 +91,9 @@ export async function runPipeline(pipeline: Pipeline, options: VerifyOptions): P
           migrations: inputs.migrations.map((p) => displayPath(p, cwd)),
           ...(live ? { live: live.masked } : {}),
           ...(inputs.migrationFormat ? { migrationFormat: inputs.migrationFormat } : {}),
+          ...(inputs.platform ? { platform: inputs.platform.name } : {}),
         },
-        findings: outputs.flatMap((o) => o.findings),
+        findings: outputs.flatMap((o) => o.findings).filter(notPlatform),
         warnings: [...inputs.warnings, ...outputs.flatMap((o) => o.warnings ?? []), ...absentSchemas(options.schemas, [...sides.values()].map((s) => s.catalog))],
         checked,
         ...(reference?.source && migrations?.source ? { cache: { reference: reference.source, migrations: migrations.source } } : {}),

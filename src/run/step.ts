@@ -4,6 +4,7 @@ import type { VerifyOptions } from '../options.js';
 import type { ParsedFile } from '../parse/parse-sql.js';
 import type { CheckedObject, Finding, Report } from '../report/finding.js';
 import type { SideName } from '../report/side-words.js';
+import type { Platform } from '../platforms/platform.js';
 import type { BuiltSide } from './sides/built-side.js';
 
 /** The inputs of a run, resolved and parsed once; every step reads them from here, never from raw paths again. */
@@ -27,6 +28,8 @@ export interface RunInputs {
   migrationList: Migration[];
   /** The migration tool whose layout the migrations follow (given or detected). */
   migrationFormat?: string;
+  /** The hosting platform that tool's projects run on (Supabase): its objects are made on every scratch side first. */
+  platform?: Platform;
   /** Parsed files; `setup` are the migration tool's own files that run after the baseline, before the first migration. */
   parsed: { reference: ParsedFile[]; baseline: ParsedFile[]; setup: ParsedFile[]; migrations: ParsedFile[] };
   /** Notes found while resolving (undo migrations skipped, …). */

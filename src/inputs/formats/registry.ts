@@ -5,13 +5,14 @@ import { golangMigrateFormat } from './golang-migrate.js';
 import { gooseFormat } from './goose.js';
 import { graphileMigrateFormat } from './graphile-migrate.js';
 import { sqitchFormat } from './sqitch.js';
+import { supabaseFormat } from './supabase.js';
 import { MIGRATION_FORMAT_NAMES, type MigrationFormat, type MigrationFormatName } from './migration-format.js';
 
 /**
  * Every format module, in the order detection lists candidates. Adding a tool: one module file and one line here.
  * Names in MIGRATION_FORMAT_NAMES without a module here are accepted by the option and refused with a clear line.
  */
-export const MIGRATION_FORMATS: readonly MigrationFormat[] = [flywayFormat, golangMigrateFormat, gooseFormat, dbmateFormat, graphileMigrateFormat, sqitchFormat];
+export const MIGRATION_FORMATS: readonly MigrationFormat[] = [flywayFormat, golangMigrateFormat, gooseFormat, dbmateFormat, graphileMigrateFormat, supabaseFormat, sqitchFormat];
 
 /** The format used when nothing in the folder says which tool wrote it: plain Flyway, as before formats existed. */
 export const DEFAULT_MIGRATION_FORMAT: MigrationFormatName = 'flyway';

@@ -12,6 +12,7 @@ import type { EngineProvider } from '../../engine/start-engine.js';
 import { SourceLocator } from '../../locations/source-locator.js';
 import type { VerifyOptions } from '../../options.js';
 import type { ParsedFile } from '../../parse/parse-sql.js';
+import { withPlatform, type Platform } from '../../platforms/platform.js';
 import type { BuiltSide } from './built-side.js';
 
 /** A side applied to a scratch database: the reference (its files) or the migrations (baseline + history). */
@@ -29,6 +30,8 @@ export interface ScratchSidesRequest {
   defaultSchemas?: string[];
   /** Read and write the catalog cache and checkpoints (off when a live database is compared). */
   cache: boolean;
+  /** A platform's objects (Supabase) made on every side before its files; see src/platforms/. */
+  platform?: Platform;
   /** Watches the migrations side's files as they are applied (the lint): they are really applied, never cached. */
   migrationsTracer?: MigrationTracer & { firstTraced: number };
 }
@@ -42,7 +45,7 @@ export interface ScratchPlan {
 }
 
 export function planScratchSides(request: ScratchSidesRequest): ScratchPlan {
-  const needs = new Map(request.sides.map((s) => [s.name, analyzeInputs(s.files)] as const));
+  const needs = new Map(request.sides.map((s) => [s.name, withPlatform(analyzeInputs(s.files), request.platform)] as const));
   const allNeeds = [...needs.values()].reduce(mergeNeeds);
   const o = request.options;
   return {
@@ -81,10 +84,11 @@ export async function buildScratchSides(request: ScratchSidesRequest, plan: Scra
             prelude: preludeSql({ ...needs, referencedRoles: new Set(), createdRoles: new Set(), usesAuth: allNeeds.usesAuth }, BUILTIN_ROLES),
             extensions,
             introspect: plan.introspect,
+            platform: request.platform?.sql,
           }),
         };
   const largest = request.sides.reduce((a, b) => (countStatements(b.files) >= countStatements(a.files) ? b : a));
-  const common = { roles: clusterRoles(allNeeds), usesAuth: allNeeds.usesAuth, extensions, introspect: plan.introspect, engines, checkpointThresholdMs: options.checkpointThresholdMs, onNotice: options.onNotice };
+  const common = { roles: clusterRoles(allNeeds), usesAuth: allNeeds.usesAuth, platformSql: request.platform?.sql, extensions, introspect: plan.introspect, engines, checkpointThresholdMs: options.checkpointThresholdMs, onNotice: options.onNotice };
   return Promise.all(
     request.sides.map(async (side): Promise<BuiltSide> => {
       const needs = plan.needs.get(side.name)!;
