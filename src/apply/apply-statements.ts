@@ -215,22 +215,26 @@ export async function applyReference(db: ScratchDatabase, files: ParsedFile[], o
     onFile?.(file, index, files.length);
     // Most files apply whole; one that waits for a later file or fails is rolled back and run statement by statement.
     if (sendsWhole(file) && (await tryWholeFile(db, file))) continue;
+    // Settings the tool or platform makes before every file (a search_path), then the file's own SETs.
+    const preset = file.run?.session ?? [];
+    for (const setting of preset) await db.exec(setting);
     const session: ParsedStatement[] = [];
     for (const statement of file.statements) {
       const error = await tryStatement(db, statement);
       if (statement.type === 'VariableSetStmt') session.push(statement);
       if (error === undefined) continue;
       if (!isWaiting(error) || managesTransactions(file)) throw applyError(statement, error, db.label);
-      waiting.push({ statement, error, session: [...session] });
+      waiting.push({ statement, error, session: [...session], preset });
     }
     await resetSession(db);
   }
   while (waiting.length > 0) {
     const stillWaiting: WaitingStatement[] = [];
     for (const item of waiting) {
+      for (const setting of item.preset) await db.exec(setting);
       for (const setting of item.session) await db.exec(standaloneSql(setting));
       const error = await tryStatement(db, item.statement);
-      if (item.session.length) await resetSession(db);
+      if (item.session.length || item.preset.length) await resetSession(db);
       if (error === undefined) continue;
       if (!isWaiting(error)) throw applyError(item.statement, error, db.label);
       stillWaiting.push({ ...item, error });
@@ -245,6 +249,8 @@ interface WaitingStatement {
   error: unknown;
   /** SET statements its file ran before it. */
   session: ParsedStatement[];
+  /** Settings made before its file (MigrationRun.session). */
+  preset: string[];
 }
 
 /** The first statement that never ran, what it waited for, and where the others that never ran are. */

@@ -107,7 +107,7 @@ export class SourceLocator {
 function sessionSchema(file: ParsedFile): string | undefined {
   for (const setting of file.run?.session ?? []) {
     const path = /set_config\('search_path', '((?:[^']|'')*)'/i.exec(setting)?.[1];
-    const first = path?.split(',')[0]?.trim().replace(/^"(.*)"$/, '$1');
+    const first = path?.split(',').map((s) => s.trim().replace(/^"(.*)"$/, '$1')).find((s) => s !== '$user');
     if (first) return first;
   }
   return undefined;

@@ -1,9 +1,9 @@
 import type { InputNeeds } from '../apply/input-needs.js';
 import type { ObjectKind } from '../catalog/catalog-object.js';
 import { STATEMENT_OBJECTS, type StatementContext } from '../locations/statement-objects.js';
-import { loadParser } from '../parse/parse-sql.js';
+import { loadParser, type ParsedFile, type ParsedStatement } from '../parse/parse-sql.js';
 import { parseSync } from 'libpg-query';
-import { SUPABASE_PLATFORM_EXTENSIONS, SUPABASE_PLATFORM_ROLES, SUPABASE_PLATFORM_SQL, SUPABASE_PLATFORM_SUMMARY } from './supabase-platform.sql.js';
+import { SUPABASE_PREINSTALLED_EXTENSIONS, SUPABASE_PLATFORM_EXTENSIONS, SUPABASE_PLATFORM_ROLES, SUPABASE_PLATFORM_SQL, SUPABASE_PLATFORM_SUMMARY } from './supabase-platform.sql.js';
 
 /**
  * A hosting platform's own objects, which a project's migrations and reference both take for granted: run on
@@ -20,6 +20,13 @@ export interface Platform {
   summary: string;
   /** Kinds whose platform objects are still compared. */
   comparedKinds: ObjectKind[];
+  /**
+   * Extensions the platform has installed in every database but that no scratch engine ships (pg_graphql,
+   * supabase_vault, …): `CREATE EXTENSION IF NOT EXISTS` of one is a no-op on the platform, so it is left out.
+   */
+  preinstalled: string[];
+  /** Run before every file of both sides (the platform's default search_path), as the platform's sessions start. */
+  session: string[];
 }
 
 export const SUPABASE_PLATFORM: Platform = {
@@ -29,6 +36,9 @@ export const SUPABASE_PLATFORM: Platform = {
   extensions: SUPABASE_PLATFORM_EXTENSIONS,
   summary: SUPABASE_PLATFORM_SUMMARY,
   comparedKinds: ['publication'],
+  preinstalled: SUPABASE_PREINSTALLED_EXTENSIONS,
+  // Supabase's databases default to this search_path: uuid_generate_v4() from the extensions schema works unqualified.
+  session: [`SELECT pg_catalog.set_config('search_path', '"$user", public, extensions', false)`],
 };
 
 /** The identities (kind and key, as the catalog kinds write them) of every object the platform SQL creates. */
@@ -71,5 +81,26 @@ export function withPlatform(needs: InputNeeds, platform: Platform | undefined):
     usesAuth: false,
     extensions: new Set([...needs.extensions, ...platform.extensions]),
     referencedRoles: new Set([...needs.referencedRoles, ...platform.roles]),
+  };
+}
+
+/**
+ * Every file of both sides as the platform runs it: after the platform's session settings, and without the
+ * statements the platform makes unnecessary (`CREATE EXTENSION IF NOT EXISTS` of an extension it pre-installs).
+ * Returns the files and the extensions left out.
+ */
+export function withoutPreinstalled(files: ParsedFile[], platform: Platform | undefined): { files: ParsedFile[]; skipped: Set<string> } {
+  const skipped = new Set<string>();
+  if (!platform) return { files, skipped };
+  const withSession = (f: ParsedFile): ParsedFile =>
+    platform.session.length ? { ...f, run: { transaction: f.run?.transaction ?? 'auto', session: [...platform.session, ...(f.run?.session ?? [])] } } : f;
+  const preinstalled = (s: ParsedStatement) => s.type === 'CreateExtensionStmt' && s.node.if_not_exists === true && platform.preinstalled.includes(String(s.node.extname));
+  return {
+    files: files.map((f) => {
+      if (!f.statements.some(preinstalled)) return withSession(f);
+      for (const s of f.statements.filter(preinstalled)) skipped.add(String(s.node.extname));
+      return withSession({ ...f, statements: f.statements.filter((s) => !preinstalled(s)) });
+    }),
+    skipped,
   };
 }

@@ -12,6 +12,9 @@ export const SUPABASE_PLATFORM_ROLES = ['anon', 'authenticated', 'service_role',
 
 export const SUPABASE_PLATFORM_EXTENSIONS = ['uuid-ossp', 'pgcrypto'];
 
+/** Extensions every Supabase database has installed that the scratch engines do not ship (`supabase db dump` writes them). */
+export const SUPABASE_PREINSTALLED_EXTENSIONS = ['pg_graphql', 'pg_stat_statements', 'pgjwt', 'pgsodium', 'supabase_vault', 'pg_net', 'pgaudit'];
+
 export const SUPABASE_PLATFORM_SQL = `
 CREATE SCHEMA IF NOT EXISTS extensions;
 CREATE EXTENSION IF NOT EXISTS "uuid-ossp" WITH SCHEMA extensions;

@@ -4,7 +4,7 @@ import type { Migration } from '../inputs/formats/migration-format.js';
 import { expandPlain, resolveInputs } from '../inputs/resolve-inputs.js';
 import type { VerifyOptions } from '../options.js';
 import type { ParsedFile } from '../parse/parse-sql.js';
-import { platformFor } from '../platforms/platform.js';
+import { platformFor, withoutPreinstalled } from '../platforms/platform.js';
 import { parseScript, readScripts } from '../parse/psql-script.js';
 import type { RunInputs } from './step.js';
 
@@ -22,8 +22,10 @@ export async function resolveRunInputs(want: { reference: boolean; migrations: b
     const parsed = await Promise.all([parseAll(resolved.reference, cwd), parseAll(resolved.baseline, cwd), parseMigrations(resolved.setup, cwd, runner), parseMigrations(resolved.migrations, cwd, runner)]);
     // A platform's projects (Supabase) run every file in its sessions, some of their statements already done.
     const platform = platformFor(resolved.migrationFormat);
-    const [r, b, setup, m] = parsed;
-    const platformNotes = platform ? [platform.summary] : [];
+    const onPlatform = parsed.map((files) => withoutPreinstalled(files, platform));
+    const [r, b, setup, m] = onPlatform.map((p) => p.files);
+    const preinstalled = [...new Set(onPlatform.flatMap((p) => [...p.skipped]))].sort();
+    const platformNotes = platform ? [platform.summary, ...(preinstalled.length ? [`CREATE EXTENSION IF NOT EXISTS of extensions the platform has installed already left out: ${preinstalled.join(', ')}`] : [])] : [];
     return {
       cwd,
       reference: resolved.reference,
