@@ -94,6 +94,17 @@ describe('graphile-migrate format', () => {
     expect(read.notes?.some((n) => n.includes('current.sql'))).toBe(false);
   });
 
+  it('is found at a project root by its .gmrc, with migrations/schema.sql (a dump kept there) as the reference', async () => {
+    const dir = project({ '.gmrc': '{ "migrationsFolder": "./db/migrations" }', 'db/migrations/committed/000001.sql': committed('select 1;', null).text, 'db/migrations/schema.sql': 'select 1;' });
+    expect(await graphileMigrateFormat.discoverProject!(dir)).toEqual({
+      migrations: ['db/migrations'],
+      migrationFormat: 'graphile-migrate',
+      reference: ['db/migrations/schema.sql'],
+      description: 'graphile-migrate project (.gmrc, db/migrations/committed)',
+    });
+    expect(await graphileMigrateFormat.discoverProject!(join(dir, 'db'))).toBeUndefined();
+  });
+
   it('current.sql is applied only with --include-current', async () => {
     const dir = project({ '.gmrc': '{}', 'migrations/committed/000001.sql': committed('create table a (id int);', null).text, 'migrations/current.sql': 'alter table a add column b int;\n' });
     const input = { folder: join(dir, 'migrations'), files: [], explicit: false };

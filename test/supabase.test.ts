@@ -53,10 +53,10 @@ describe('supabase format', () => {
     expect(objects.has('publication\0supabase_realtime')).toBe(false);
   });
 
-  it('runs from the project root with only the migrations folder named: platform line in the text report, platform objects never reported or listed', async () => {
+  it('runs with no flags at the project root: platform line in the report, platform objects never reported or listed', async () => {
     const dir = tempDir('verify-schema-supabase-run-');
     cpSync(join(import.meta.dirname, '..', 'fixtures', 'supabase'), dir, { recursive: true });
-    const json = await runCli(['--migrations', 'supabase/migrations', '--no-cache', '--format', 'json'], { cwd: dir });
+    const json = await runCli(['--no-cache', '--format', 'json'], { cwd: dir });
     const report = JSON.parse(json.stdout) as Report;
     expect(report.inputs).toMatchObject({ migrationFormat: 'supabase', platform: 'supabase', reference: ['supabase/schemas/types.sql', 'supabase/schemas/notes.sql', 'supabase/schemas/users.sql'] });
     expect(report.findings.filter((f) => f.code !== 'migration-untracked')).toEqual([]);
@@ -64,6 +64,7 @@ describe('supabase format', () => {
     const checked = report.checked!.map((c) => `${c.kind} ${c.object}`);
     expect(checked).toEqual(expect.arrayContaining(['trigger auth.users.on_auth_user_created', 'policy storage.objects."avatar uploads"', 'publication supabase_realtime']));
     expect(checked.filter((c) => /^(table auth\.users|column auth\.users\.|function auth\.|table storage\.|schema (auth|storage|extensions)$|extension )/.test(c))).toEqual([]);
+    expect(report.warnings).toContain('found without --migrations or a config: Supabase project (supabase/migrations), reference supabase/schemas/types.sql, supabase/schemas/notes.sql, supabase/schemas/users.sql; verify-schema init writes this to verify-schema.config.json');
     expect(report.warnings[0]).toMatch(/^Supabase platform stand-in provided on both sides \(not reported\): auth\.users, auth\.uid\(\)/);
   });
 });

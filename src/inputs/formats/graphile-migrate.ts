@@ -26,6 +26,20 @@ const HEADER = /^--! ([A-Z][a-zA-Z0-9_]*)(?::(.*))?$/;
 export const graphileMigrateFormat: MigrationFormat = {
   name: 'graphile-migrate',
   looksFor: 'a .gmrc beside the migrations folder, or committed/000001.sql files with --! Previous / --! Hash headers',
+  projectHint: 'a .gmrc',
+  async discoverProject(root) {
+    const gmrc = join(root, '.gmrc');
+    if (!(await pathExists(gmrc))) return undefined;
+    const settings = await readGmrc(gmrc, join(root, 'migrations'), {}, root).catch(() => undefined);
+    const folder = relative(root, settings?.migrationsFolder ?? join(root, 'migrations')) || '.';
+    const dump = join(root, folder, 'schema.sql');
+    return {
+      migrations: [folder],
+      migrationFormat: 'graphile-migrate',
+      ...((await pathExists(dump)) ? { reference: [relative(root, dump)] } : {}),
+      description: `graphile-migrate project (.gmrc, ${folder}/committed)`,
+    };
+  },
   async detect(input) {
     if (input.explicit) return undefined;
     const folder = migrationsFolderOf(input.folder);

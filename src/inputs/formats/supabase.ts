@@ -20,6 +20,21 @@ const MIGRATION_NAME = /^([0-9]+)_(.*)\.sql$/;
 export const supabaseFormat: MigrationFormat = {
   name: 'supabase',
   looksFor: 'supabase/migrations/<timestamp>_<name>.sql files (a Supabase CLI project)',
+  projectHint: 'a supabase/migrations folder',
+  async discoverProject(root) {
+    const folder = join(root, 'supabase', 'migrations');
+    if (!(await pathExists(folder))) return undefined;
+    const context = { cwd: root, env: {} };
+    const reference = await declarativeSchema(join(root, 'supabase'), context);
+    const ordered = await schemaPaths(join(root, 'supabase', 'config.toml'), context);
+    return {
+      migrations: ['supabase/migrations'],
+      migrationFormat: 'supabase',
+      // The declarative schema: the folder (path order) unless config.toml orders its files.
+      ...(reference.length ? { reference: ordered ? reference.map((f) => relative(root, f)) : ['supabase/schemas'] } : {}),
+      description: 'Supabase project (supabase/migrations)',
+    };
+  },
   async detect(input) {
     if (input.explicit || !isSupabaseMigrations(input.folder)) return undefined;
     const named = input.files.filter((f) => dirname(f) === input.folder && MIGRATION_NAME.test(basename(f)));
