@@ -58,7 +58,7 @@ describe('bad input: one clear line, exit 2', () => {
   });
 
   it('no inputs at all says what to pass', async () => {
-    await expectOneLineError([], project({}), /no migrations found in .*: looked for a migrations folder with a known tool's files \(db\/migration, db\/migrations, migrations, .*\), a sqitch\.plan; pass --migrations PATH and --reference PATH/);
+    await expectOneLineError([], project({}), /no migrations found in .*: looked for a migrations folder with a known tool's files \(db\/migration, db\/migrations, migrations, .*\), a \.gmrc, a supabase\/migrations folder, a sqitch\.plan; pass --migrations PATH and --reference PATH/);
   });
 
   it('unknown flag', async () => {

@@ -170,7 +170,7 @@ describe('a project root without flags or config', () => {
     const two = project({ 'migrations/00001_a.sql': '-- +goose Up\nSELECT 1;\n', 'db/migration/V1__a.sql': 'SELECT 1;' });
     await expect(discoverProject(two)).rejects.toThrow('found migrations in more than one folder: db/migration (flyway), migrations (goose); pass --migrations FOLDER');
     const none = project({ 'migrations/notes.txt': 'x' });
-    await expect(discoverProject(none)).rejects.toThrow(/^no migrations found in .*: looked for a migrations folder with a known tool's files \(db\/migration, db\/migrations, migrations, sql\/migrations, database\/migrations, src\/main\/resources\/db\/migration\), a sqitch\.plan;/);
+    await expect(discoverProject(none)).rejects.toThrow(/^no migrations found in .*: looked for a migrations folder with a known tool's files \(db\/migration, db\/migrations, migrations, sql\/migrations, database\/migrations, src\/main\/resources\/db\/migration\), a \.gmrc, a supabase\/migrations folder, a sqitch\.plan;/);
     const noReference = project({ 'migrations/1_a.up.sql': 'SELECT 1;' });
     const result = await runCli([], { cwd: noReference });
     expect(result.exitCode).toBe(2);
