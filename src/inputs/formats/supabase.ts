@@ -1,4 +1,5 @@
 import { readFile, readdir } from 'node:fs/promises';
+import { parse as parseToml } from 'smol-toml';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { InputError } from '../../errors.js';
 import { pathExists } from '../../path-exists.js';
@@ -91,27 +92,17 @@ export async function declarativeSchema(supabaseDir: string, context: FormatCont
 /** `[db.migrations] schema_paths = [...]` from supabase/config.toml; undefined when not set. */
 async function schemaPaths(configPath: string, context: FormatContext): Promise<string[] | undefined> {
   if (!(await pathExists(configPath))) return undefined;
-  const text = await readFile(configPath, 'utf8');
-  let section = '';
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].replace(/\s+#.*$/, '').trim();
-    const header = /^\[([^\]]+)\]$/.exec(line);
-    if (header) {
-      section = header[1].trim();
-      continue;
-    }
-    if (section !== 'db.migrations') continue;
-    const m = /^schema_paths\s*=\s*(.*)$/.exec(line);
-    if (!m) continue;
-    // The array may span lines.
-    let value = m[1];
-    while (!value.includes(']') && i + 1 < lines.length) value += ` ${lines[++i].replace(/\s+#.*$/, '')}`;
-    const items = [...value.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'/g)].map((x) => (x[1] !== undefined ? JSON.parse(`"${x[1]}"`) : x[2]));
-    if (!/^\[.*\]$/s.test(value.trim())) throw new InputError(`${displayPath(configPath, context.cwd)}: [db.migrations] schema_paths must be an array of paths or globs`);
-    return items;
+  const shown = displayPath(configPath, context.cwd);
+  let config: Record<string, any>;
+  try {
+    config = parseToml(await readFile(configPath, 'utf8')) as Record<string, any>;
+  } catch (error) {
+    throw new InputError(`${shown}: not valid TOML (${(error as Error).message.split('\n')[0]}); the Supabase CLI would not read it either`, { cause: error });
   }
-  return undefined;
+  const paths = config.db?.migrations?.schema_paths;
+  if (paths === undefined) return undefined;
+  if (!Array.isArray(paths) || paths.some((p) => typeof p !== 'string')) throw new InputError(`${shown}: [db.migrations] schema_paths must be an array of paths or globs`);
+  return paths as string[];
 }
 
 async function listFiles(dir: string): Promise<string[]> {
