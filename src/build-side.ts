@@ -20,7 +20,7 @@ export interface SideCache {
 }
 
 export interface SideRequest {
-  side: 'reference' | 'migrations';
+  side: 'reference' | 'migrations' | 'setup';
   files: ParsedFile[];
   needs: InputNeeds;
   /** Roles the inputs of both sides name or create; a server (roles are cluster-wide) creates the missing ones first. */
@@ -44,6 +44,11 @@ export interface SideRequest {
    * no cached catalog is used, and a checkpoint only up to the first traced file.
    */
   tracer?: MigrationTracer & { firstTraced: number };
+  /**
+   * Applies the files instead of the side's usual way (the setup side runs them as its script does). When it
+   * throws, nothing is introspected or cached.
+   */
+  apply?: (db: ScratchDatabase, files: ParsedFile[], onFile?: OnFile) => Promise<void>;
 }
 
 /** How a side's catalog was obtained, for the report and for tests of the cache. */
@@ -89,7 +94,9 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
     if (request.platformSql && !start) await db.exec(request.platformSql);
     const remaining = request.files.slice(first);
     const onFile: OnFile | undefined = request.onFile && ((file, index) => request.onFile!(file, first + index, request.files.length));
-    if (request.side === 'reference') {
+    if (request.apply) {
+      await request.apply(db, remaining, onFile);
+    } else if (request.side === 'reference') {
       await applyReference(db, remaining, onFile);
     } else if (useCheckpoints && remaining.length > 0) {
       // Keep the states before and after the newest migration: the next run usually adds a migration

@@ -73,5 +73,5 @@ export interface VerifyOptions {
 }
 
 export type ProgressEvent =
-  | { phase: 'apply'; side: 'reference' | 'migrations'; file: string; index: number; total: number }
+  | { phase: 'apply'; side: 'reference' | 'migrations' | 'setup'; file: string; index: number; total: number }
   | { phase: 'introspect' };

@@ -161,7 +161,7 @@ async function sessionValues(db: ScratchDatabase, file: ParsedFile): Promise<(st
  * The file can go in one round trip. Not when it creates roles: a server engine (roles are cluster-wide)
  * skips each CREATE ROLE of a role the run already made, which it can only do for a statement on its own.
  */
-function sendsWhole(file: ParsedFile): boolean {
+export function sendsWhole(file: ParsedFile): boolean {
   return runsInTransaction(file) && !file.statements.some((s) => s.type === 'CreateRoleStmt' || changesLexer(s));
 }
 
@@ -177,7 +177,7 @@ function changesLexer(statement: ParsedStatement): boolean {
  * Runs a whole file as one transaction in one round trip (then ends its session settings). Returns false,
  * with the transaction rolled back and nothing of the file applied, when any statement failed.
  */
-async function tryWholeFile(db: ScratchDatabase, file: ParsedFile, sql: (statement: ParsedStatement) => string = (s) => s.sql): Promise<boolean> {
+export async function tryWholeFile(db: ScratchDatabase, file: ParsedFile, sql: (statement: ParsedStatement) => string = (s) => s.sql): Promise<boolean> {
   if (file.statements.length === 0) return true;
   // A newline before each semicolon: a statement's text may end in a -- comment.
   const body = file.statements.map((s) => `${sql(s)}\n;`).join('\n');
@@ -282,7 +282,7 @@ function standaloneSql(statement: ParsedStatement): string {
   return statement.type === 'VariableSetStmt' && statement.node.is_local ? statement.sql.replace(/^set\s+local\b/i, 'SET') : statement.sql;
 }
 
-async function tryStatement(db: ScratchDatabase, statement: ParsedStatement): Promise<unknown> {
+export async function tryStatement(db: ScratchDatabase, statement: ParsedStatement): Promise<unknown> {
   try {
     await db.exec(standaloneSql(statement));
     return undefined;
@@ -298,7 +298,7 @@ function isWaiting(error: unknown): boolean {
 
 const RESET_SESSION = 'RESET ALL; RESET ROLE; RESET SESSION AUTHORIZATION';
 
-async function resetSession(db: ScratchDatabase): Promise<void> {
+export async function resetSession(db: ScratchDatabase): Promise<void> {
   await db.exec(RESET_SESSION);
 }
 
@@ -306,18 +306,21 @@ async function resetSession(db: ScratchDatabase): Promise<void> {
 export function applyError(statement: ParsedStatement, error: unknown, side: string, note?: string): SqlApplyError {
   const pg: PostgresErrorFields | undefined = asPostgresError(error);
   if (!pg) return new SqlApplyError(`${statement.file.displayPath}:${statement.line}:${statement.column}: ${side} side: ${(error as Error)?.message ?? String(error)}`, { cause: error });
-  let offset = statement.offset;
-  const position = Number(pg.position);
-  // Postgres's error position is 1-based, in characters of the statement text that was sent.
-  if (Number.isFinite(position) && position > 0) offset += position - 1;
-  else offset += guessErrorOffset(statement.sql, pg.message);
   const lines = new LineIndex(statement.file.text);
-  const at = lines.position(offset);
+  const at = lines.position(errorOffset(statement, pg));
   const extra = [pg.detail && `DETAIL: ${pg.detail}`, pg.hint && `HINT: ${pg.hint}`, note].filter(Boolean).join('; ');
   return new SqlApplyError(`${statement.file.displayPath}:${at.line}:${at.column}: ${side} side failed: ERROR ${pg.code}: ${pg.message}${extra ? ` (${extra})` : ''}`, {
     excerpt: lines.excerpt(at),
     cause: error,
   });
+}
+
+/** Where in its file a statement's error points: Postgres's error position, else the name the message complains about. */
+export function errorOffset(statement: ParsedStatement, pg: PostgresErrorFields): number {
+  const position = Number(pg.position);
+  // Postgres's error position is 1-based, in characters of the statement text that was sent.
+  if (Number.isFinite(position) && position > 0) return statement.offset + position - 1;
+  return statement.offset + guessErrorOffset(statement.sql, pg.message);
 }
 
 /**

@@ -61,11 +61,13 @@ export async function checkReferenceOrder(options: ReferenceOrderOptions): Promi
   const order = await loadReferenceOrder(options);
   if (!order) return { findings: [], warnings: [], checked: [] };
   const result = orderFindings(order, options.reference, options.cwd);
-  if (order.discovered) {
-    const show = displayPath(order.path, options.cwd);
-    result.warnings.unshift(`checking the reference against the setup order in ${show}, found with the reference files (set "orderFile" to name another file, or to false to turn this off)`);
-  }
+  if (order.discovered) result.warnings.unshift(discoveredNote(order, options.cwd));
   return { ...result, order };
+}
+
+/** The one line saying which setup script is checked when none was configured. */
+export function discoveredNote(order: ReferenceOrder, cwd: string): string {
+  return `checking the reference against the setup order in ${displayPath(order.path, cwd)}, found with the reference files (set "orderFile" to name another file, or to false to turn this off)`;
 }
 
 /** Reads the order file (the configured one, else one found next to the reference); undefined when there is none. */

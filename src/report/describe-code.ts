@@ -9,8 +9,13 @@ const FILE_CODES: Record<string, string> = {
   'migration-duplicate-version': 'Two migrations share a version',
   'migration-misnamed': 'A file in a migrations folder does not follow Flyway naming and never runs',
   'migration-untracked': 'A migration file is not tracked by git',
-  'reference-file-unlisted': 'A reference file is missing from the declared execution order',
-  'reference-file-not-found': 'The declared execution order lists a file that does not exist',
+  'reference-file-unlisted': 'A reference file is not run by the setup script (the declared execution order)',
+  'reference-file-not-found': 'The setup script runs a file that is not a reference file',
+  'setup-failed': 'The setup script stops at a reference statement it cannot run in its order',
+  'setup-missing': 'An object is in the reference but not in a database set up by the setup script',
+  'setup-extra': 'An object is in a database set up by the setup script but not in the reference',
+  'setup-changed': 'An object differs between the reference and a database set up by the setup script',
+  'setup-renamed': 'An object has another name in a database set up by the setup script',
 };
 
 const CHANGES: Record<string, string> = {

@@ -14,6 +14,12 @@ const FILE_CHECK_CODES = [
   'migration-chain-broken',
   'reference-file-unlisted',
   'reference-file-not-found',
+  // The setup side (src/report/setup-findings.ts): the setup script stops, or builds something else.
+  'setup-failed',
+  'setup-missing',
+  'setup-extra',
+  'setup-changed',
+  'setup-renamed',
 ];
 
 /**

@@ -24,9 +24,10 @@ export type Change = 'missing' | 'extra' | 'changed' | 'renamed' | 'redundant' |
  * chain-broken — a graphile-migrate committed migration whose --! Previous/--! Hash chain is broken
  * unlisted     — a reference file the order file does not list
  * not-found    — a file the order file lists that does not exist
+ * failed       — a reference file the setup script cannot run (the setup side)
  * (a renamed applied migration uses `renamed`)
  */
-export type FileChange = 'edited' | 'deleted' | 'out-of-order' | 'duplicate' | 'misnamed' | 'untracked' | 'unlisted' | 'not-found' | 'chain-broken';
+export type FileChange = 'edited' | 'deleted' | 'out-of-order' | 'duplicate' | 'misnamed' | 'untracked' | 'unlisted' | 'not-found' | 'chain-broken' | 'failed';
 
 export interface SourceLocation {
   file: string;
@@ -56,6 +57,11 @@ export interface Finding {
   location?: SourceLocation;
   /** Where the migrations define or last change the object (a live database has no source to point at). */
   migrationLocation?: SourceLocation;
+  /**
+   * The side compared with the reference in this finding when it is not the report's own (`setup`: the database
+   * the project's setup script builds); `details` are then keyed by it.
+   */
+  side?: SideName;
 }
 
 export type SideSourceInfo = { from: 'catalog-cache' } | { from: 'checkpoint'; replayed: number; of: number } | { from: 'scratch'; replayed: number };

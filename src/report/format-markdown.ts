@@ -4,7 +4,7 @@ import { palette } from './colors.js';
 import type { Finding, Report, SourceLocation } from './finding.js';
 import { unifiedDiff } from './format-text.js';
 import { show } from './show-value.js';
-import { otherSide, type SideWords } from './side-words.js';
+import { otherSide, SIDE_WORDS, type SideWords } from './side-words.js';
 
 const MARKS: Record<string, string> = { error: '❌', warning: '⚠️', info: 'ℹ️' };
 
@@ -48,11 +48,13 @@ function where(at?: SourceLocation): string {
 }
 
 /** The finding's message plus what a reviewer needs to judge it: changed values, definitions, diffs. */
-function detailsBlock(f: Finding, other: SideWords): string[] {
+function detailsBlock(f: Finding, reportSide: SideWords): string[] {
+  const other = f.side ? SIDE_WORDS[f.side] : reportSide;
   const body: string[] = [html(f.message)];
   if (f.change === 'changed' && f.kind !== 'migration') {
     const specs = new Map(CATALOG_KINDS.find((k) => k.kind === f.kind)?.fields.map((x) => [x.name, x] as const) ?? []);
     for (const [field, value] of Object.entries(f.details)) {
+      if (!value || typeof value !== 'object' || !('reference' in value)) continue; // not an attribute (the setup script's line)
       const { reference, [other.name]: compared } = value as Record<string, AttributeValue>;
       const spec = specs.get(field);
       if (spec?.multiline && typeof reference === 'string' && typeof compared === 'string') {

@@ -4,7 +4,7 @@ import type { AttributeValue } from '../catalog/catalog-object.js';
 import { palette, type Palette } from './colors.js';
 import type { Finding, Report, SourceLocation } from './finding.js';
 import { show } from './show-value.js';
-import { otherSide, type SideWords } from './side-words.js';
+import { otherSide, SIDE_WORDS, type SideWords } from './side-words.js';
 
 /** How a change reads; `other` is the side compared with the reference (the migrations, or a live database). */
 function changeWords(change: string, other: SideWords): string {
@@ -34,7 +34,8 @@ export function formatText(report: Report, options: { color?: boolean } = {}): s
   return out.join('\n') + '\n';
 }
 
-function formatFinding(f: Finding, c: Palette, other: SideWords): string[] {
+function formatFinding(f: Finding, c: Palette, reportSide: SideWords): string[] {
+  const other = f.side ? SIDE_WORDS[f.side] : reportSide;
   const mark = f.severity === 'error' ? c.red('✗') : f.severity === 'warning' ? c.yellow('!') : c.dim('i');
   if (f.change === 'hazard') {
     const hint = typeof f.details.hint === 'string' ? [`      ${c.dim(`→ ${f.details.hint}`)}`] : [];
@@ -44,9 +45,12 @@ function formatFinding(f: Finding, c: Palette, other: SideWords): string[] {
   const lines = [`  ${mark} ${f.kind} ${c.bold(name)} ${changeWords(f.change, other)} ${c.dim(`[${f.code}]`)}`];
   const where = [at('reference', f.location), at('migrations', f.migrationLocation)].filter(Boolean).join(', ');
   if (where) lines.push(`      ${c.dim(where)}`);
+  // A finding on the setup side says which line of the setup script runs the file (or that none does).
+  if (typeof f.details.script === 'string') lines.push(`      ${c.dim(f.details.script)}`);
   if (f.change === 'changed') {
     const labels = new Map(CATALOG_KINDS.find((k) => k.kind === f.kind)?.fields.map((x) => [x.name, x] as const) ?? []);
     for (const [field, value] of Object.entries(f.details)) {
+      if (!value || typeof value !== 'object' || !('reference' in value)) continue; // not an attribute (the setup script's line)
       const { reference, [other.name]: compared } = value as Record<string, AttributeValue>;
       const spec = labels.get(field);
       const label = spec?.label ?? field;

@@ -2,7 +2,7 @@
  * The sources a catalog can come from. The reference is always one side of a comparison; the other is the
  * migrated scratch database or a running database.
  */
-export type SideName = 'reference' | 'migrations' | 'live';
+export type SideName = 'reference' | 'migrations' | 'live' | 'setup';
 
 /** How messages and reports speak of a side, decided once here rather than re-worded after the fact. */
 export interface SideWords {
@@ -21,6 +21,7 @@ export const SIDE_WORDS: Record<SideName, SideWords> = {
   reference: { name: 'reference', title: 'Reference', noun: 'the reference', has: 'in the reference', names: 'in the reference' },
   migrations: { name: 'migrations', title: 'Migrations', noun: 'the migrations', has: 'produced by the migrations', names: 'by the migrations' },
   live: { name: 'live', title: 'Live', noun: 'the live database', has: 'in the live database', names: 'in the live database' },
+  setup: { name: 'setup', title: 'Setup', noun: 'the setup script', has: 'in a database set up by the setup script', names: 'by the setup script' },
 };
 
 /** The side a report compares with the reference: the migrations unless it names another. */

@@ -17,6 +17,8 @@ export function locateFindings(findings: Finding[], sides: Map<SideName, BuiltSi
   const migrations = sides.get('migrations')?.locator;
   const againstLive = sides.has('live');
   return findings.map((f) => {
+    // A setup-side finding is located by its step (the reference statement, and the script's line in its details).
+    if (f.side === 'setup') return f;
     const foundOn = f.change === 'redundant' ? ((f.details.sides as SideName[] | undefined) ?? []) : undefined;
     const onReference = againstLive || (foundOn ? foundOn.includes('reference') : f.change !== 'extra');
     const onMigrations = foundOn ? foundOn.includes('migrations') : f.change !== 'missing';

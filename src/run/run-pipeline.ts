@@ -53,6 +53,7 @@ export async function runPipeline(pipeline: Pipeline, options: VerifyOptions): P
     const prepared = new Map<Step, StepPreparation | undefined>();
     for (const step of pipeline.steps) if (step.needs === 'catalogs' && step.prepare) prepared.set(step, await step.prepare(context));
     const migrationsTracer = [...prepared.values()].find((p) => p?.migrationsTracer)?.migrationsTracer;
+    for (const p of prepared.values()) scratch.push(...(p?.scratchSides ?? []));
     const request = { sides: scratch, engines: engines!, options, cwd, defaultSchemas: live ? LIVE_SCHEMAS : undefined, cache: pipeline.cache !== false, migrationsTracer, platform: inputs.platform };
     const plan = scratch.length ? planScratchSides(request) : undefined;
     const liveIntrospect = { schemas: options.schemas ?? LIVE_SCHEMAS, excludeSchemas: plan?.introspect.excludeSchemas ?? [], comments: options.comments, privileges: options.privileges };

@@ -6,6 +6,7 @@ import type { CheckedObject, Finding, Report } from '../report/finding.js';
 import type { SideName } from '../report/side-words.js';
 import type { Platform } from '../platforms/platform.js';
 import type { BuiltSide } from './sides/built-side.js';
+import type { ScratchSidePlan } from './sides/scratch-sides.js';
 
 /** The inputs of a run, resolved and parsed once; every step reads them from here, never from raw paths again. */
 export interface RunInputs {
@@ -64,6 +65,8 @@ export interface StepOutput {
  */
 export interface StepPreparation {
   migrationsTracer?: MigrationTracer & { firstTraced: number };
+  /** More scratch sides this step needs, built with the others (the setup script's database). */
+  scratchSides?: ScratchSidePlan[];
   state?: unknown;
 }
 

@@ -14,4 +14,17 @@ export interface BuiltSide {
   source?: SideSourceInfo;
   /** Index size and scan counts, read from a live database's statistics when a step wants them. */
   indexStats?: Map<string, IndexStats>;
+  /** The side could not be built, for a reason a step reports as a finding (the setup script stops); its catalog is empty. */
+  stopped?: SideStopped;
+}
+
+/**
+ * Thrown by a side's own apply (ScratchSidePlan.apply) when what it applies cannot be applied and that is a
+ * finding rather than a reason to stop the run: the setup script fails where the project's script would.
+ */
+export class SideStopped extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SideStopped';
+  }
 }

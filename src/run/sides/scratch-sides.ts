@@ -13,12 +13,19 @@ import { SourceLocator } from '../../locations/source-locator.js';
 import type { VerifyOptions } from '../../options.js';
 import type { ParsedFile } from '../../parse/parse-sql.js';
 import { withPlatform, type Platform } from '../../platforms/platform.js';
-import type { BuiltSide } from './built-side.js';
+import { SideStopped, type BuiltSide } from './built-side.js';
+import type { OnFile } from '../../apply/apply-statements.js';
+import type { ScratchDatabase } from '../../engine/scratch-database.js';
 
-/** A side applied to a scratch database: the reference (its files) or the migrations (baseline + history). */
+/**
+ * A side applied to a scratch database: the reference (its files), the migrations (baseline + history), or the
+ * setup script's database (the reference files in the script's order).
+ */
 export interface ScratchSidePlan {
-  name: 'reference' | 'migrations';
+  name: 'reference' | 'migrations' | 'setup';
   files: ParsedFile[];
+  /** Applies the files its own way (see SideRequest.apply); a SideStopped it throws makes a stopped side, not an error. */
+  apply?: (db: ScratchDatabase, files: ParsedFile[], onFile?: OnFile) => Promise<void>;
 }
 
 export interface ScratchSidesRequest {
@@ -92,7 +99,7 @@ export async function buildScratchSides(request: ScratchSidesRequest, plan: Scra
   return Promise.all(
     request.sides.map(async (side): Promise<BuiltSide> => {
       const needs = plan.needs.get(side.name)!;
-      const built = await buildSideCatalog({
+      const build = buildSideCatalog({
         ...common,
         side: side.name,
         files: side.files,
@@ -101,8 +108,16 @@ export async function buildScratchSides(request: ScratchSidesRequest, plan: Scra
         onFile: (f, index, total) => options.onProgress?.({ phase: 'apply', side: side.name, file: f.file.displayPath, index, total }),
         largest: request.sides.length > 1 && side === largest,
         ...(side.name === 'migrations' && request.migrationsTracer ? { tracer: request.migrationsTracer } : {}),
+        ...(side.apply ? { apply: side.apply } : {}),
       });
-      return { name: side.name, catalog: built.catalog, source: built.source, locator: new SourceLocator(side.files, cwd) };
+      const locator = new SourceLocator(side.files, cwd);
+      try {
+        const built = await build;
+        return { name: side.name, catalog: built.catalog, source: built.source, locator };
+      } catch (error) {
+        if (side.apply && error instanceof SideStopped) return { name: side.name, catalog: new Map(), locator, stopped: error };
+        throw error;
+      }
     }),
   );
 }

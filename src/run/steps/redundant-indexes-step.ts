@@ -18,13 +18,15 @@ export function redundantIndexesStep(options: { listChecked?: boolean } = {}): S
       const catalogs: Partial<Record<SideName, Catalog>> = {};
       const stats: Partial<Record<SideName, Map<string, IndexStats>>> = {};
       for (const [name, side] of sides) {
+        // The setup script's database is a copy of the reference built another way: its indexes are the reference's.
+        if (name === 'setup') continue;
         catalogs[name] = side.catalog;
         if (side.indexStats) stats[name] = side.indexStats;
       }
       const findings = redundantIndexFindings(catalogs, stats);
       if (!options.listChecked) return { findings };
       const indexes = new Map<string, CatalogObject>();
-      for (const side of sides.values()) for (const [key, o] of side.catalog.get('index') ?? []) indexes.set(key, o);
+      for (const [name, side] of sides) if (name !== 'setup') for (const [key, o] of side.catalog.get('index') ?? []) indexes.set(key, o);
       const checked: CheckedObject[] = [...indexes.keys()].sort().map((key) => ({ kind: 'index', object: key, ...(indexes.get(key)!.table ? { table: indexes.get(key)!.table } : {}) }));
       return { findings, checked };
     },
