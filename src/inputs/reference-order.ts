@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import type { FileCheckResult } from '../history/check-history.js';
 import type { Finding } from '../report/finding.js';
@@ -148,24 +148,22 @@ function resolveEntry(entry: OrderEntry, bases: string[], referenceSet: Set<stri
 export function orderFindings(order: ReferenceOrder, reference: string[], cwd: string): FileCheckResult {
   const result: FileCheckResult = { findings: [], warnings: [], checked: [] };
   const show = (p: string) => displayPath(p, cwd);
-  // A file's identity in findings, ignore rules and goldens: relative to the working directory even when outside it.
-  const name = (p: string) => relative(cwd, p).split(sep).join('/');
   const orderFile = show(order.path);
   const listed = new Map<string, OrderedFile>();
   for (const f of order.files) if (!listed.has(f.file)) listed.set(f.file, f);
   for (const file of reference) {
-    result.checked.push({ kind: 'reference-file', object: name(file) });
+    result.checked.push({ kind: 'reference-file', object: show(file) });
     if (listed.has(file)) continue;
     result.findings.push(
-      orderFinding('reference-file-unlisted', 'unlisted', name(file), `${show(file)} is not run by ${orderFile}: a database set up from it lacks what the file creates; add it in its place`, { file: show(file), line: 1, column: 1, endLine: 1 }, { orderFile }),
+      orderFinding('reference-file-unlisted', 'unlisted', show(file), `${show(file)} is not run by ${orderFile}: a database set up from it lacks what the file creates; add it in its place`, { file: show(file), line: 1, column: 1, endLine: 1 }, { orderFile }),
     );
   }
   for (const [file, entry] of listed) {
     if (entry.isReference) continue;
-    result.checked.push({ kind: 'reference-file', object: name(file) });
+    result.checked.push({ kind: 'reference-file', object: show(file) });
     const what = existsSync(file) ? 'a file outside the reference' : 'no such file';
     result.findings.push(
-      orderFinding('reference-file-not-found', 'not-found', name(file), `${orderFile} line ${entry.line} runs ${entry.written}, which is not a reference file (${what}); fix the path or remove it`, { file: orderFile, line: entry.line, column: 1, endLine: entry.line }, { orderFile, written: entry.written }),
+      orderFinding('reference-file-not-found', 'not-found', show(file), `${orderFile} line ${entry.line} runs ${entry.written}, which is not a reference file (${what}); fix the path or remove it`, { file: orderFile, line: entry.line, column: 1, endLine: entry.line }, { orderFile, written: entry.written }),
     );
   }
   return result;

@@ -1,4 +1,3 @@
-import { relative, sep } from 'node:path';
 import { errorOffset } from '../apply/apply-statements.js';
 import type { SetupFailure } from '../apply/apply-setup-order.js';
 import { asPostgresError } from '../engine/scratch-database.js';
@@ -11,11 +10,6 @@ import type { Finding } from './finding.js';
 
 
 
-
-/** A file's identity in findings and goldens: relative to the working directory, also when outside it. */
-function fileName(path: string, cwd: string): string {
-  return relative(cwd, path).split(sep).join('/');
-}
 
 /**
  * The statement a setup script cannot run, located at its file:line:column and at the script's line that runs
@@ -36,7 +30,7 @@ export function setupFailureFinding(failure: SetupFailure, applied: OrderedFile[
   let createdBy: string | undefined;
   if (creator) {
     const file = creator.statement.file.path;
-    createdBy = fileName(file, cwd);
+    createdBy = show(file);
     const where = order.files.findIndex((f) => f.file === file);
     const entry = order.files[where];
     if (file === failing.file) {
@@ -58,13 +52,13 @@ export function setupFailureFinding(failure: SetupFailure, applied: OrderedFile[
     severity: 'error',
     kind: 'reference-file',
     change: 'failed',
-    object: fileName(failing.file, cwd),
+    object: show(failing.file),
     message: `${show(failing.file)} fails when ${orderFile} runs it (${failing.line === failing.runLine ? `line ${failing.line}` : `listed at line ${failing.line}, run at line ${failing.runLine}`}): ${error}${because}${stops}`,
     details: {
       orderFile,
       runBy: `${orderFile}:${failing.runLine}`,
       listedAt: `${orderFile}:${failing.line}`,
-      failedAt: `${fileName(statement.file.path, cwd)}:${at.line}:${at.column}`,
+      failedAt: `${show(statement.file.path)}:${at.line}:${at.column}`,
       error,
       ...(createdBy ? { createdBy, scriptRunsIt } : {}),
       notRun,
