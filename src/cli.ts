@@ -1,17 +1,20 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import yargs from 'yargs';
+import yargs, { type Options } from 'yargs';
 import { installSignalCleanup, runAllCleanups } from './engine/cleanup.js';
 import { maskSecrets } from './engine/connection-url.js';
 import { InputError, VerifyError } from './errors.js';
-import { loadConfig } from './inputs/config.js';
+import { loadConfig, type ConfigFile } from './inputs/config.js';
+import { FINDING_CODES } from './report/finding-codes.js';
+import { flagOf, type OptionSpec } from './settings/option-spec.js';
+import { OPTION_TABLE } from './settings/option-table.js';
 import { displayPath } from './inputs/display-path.js';
-import { MIGRATION_FORMAT_NAMES } from './inputs/formats/migration-format.js';
+import type { MigrationFormatName } from './inputs/formats/migration-format.js';
 import type { ProgressEvent, VerifyOptions } from './options.js';
 import type { Report } from './report/finding.js';
 import { colorWanted } from './report/colors.js';
 import { formatMarkdown } from './report/format-markdown.js';
-import { pairReportTargets, renderReport, REPORT_FORMATS, reportFlags } from './report/render-report.js';
+import { pairReportTargets, renderReport, reportFlags } from './report/render-report.js';
 import { checkRedundantIndexes, lintMigrations, verifyLive, verifySchema } from './run/pipelines.js';
 import { EXIT_CANNOT_VERIFY, reportExitCode } from './report/build-report.js';
 import { trace } from './trace.js';
@@ -36,39 +39,24 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     const command = String(args._[0] ?? '');
     if (command === 'init') {
       const { initConfig } = await import('./inputs/init-config.js');
-      const written = await initConfig({ cwd: io.cwd, env: io.env, force: args.force, reference: args.reference, migrations: args.migrations, baseline: args.baseline, migrationFormat: args['migration-format'] });
+      const written = await initConfig({ cwd: io.cwd, env: io.env, force: args.force as boolean | undefined, reference: args.reference as string[] | undefined, migrations: args.migrations as string[] | undefined, baseline: args.baseline as string[] | undefined, migrationFormat: args['migration-format'] as MigrationFormatName | undefined });
       io.stdout.write(`wrote ${displayPath(written.path, io.cwd)}: ${written.description}\n`);
       return 0;
     }
-    const { config } = await loadConfig(args.config, io.cwd);
+    const { config } = await loadConfig(args.config as string | undefined, io.cwd);
     // Inside GitHub Actions the default is annotations on the pull request.
     const targets = pairReportTargets(reportFlags(argv), config.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text'));
     const format = targets.find((t) => !t.output)?.format;
+    const given = optionValues(args, config);
     const options: VerifyOptions = {
-      reference: args.reference ?? config.reference ?? [],
-      migrations: args.migrations ?? config.migrations ?? [],
-      baseline: args.baseline ?? config.baseline ?? [],
-      migrationFormat: args['migration-format'] ?? config.migrationFormat,
-      placeholders: config.placeholders,
-      includeCurrent: args['include-current'] ?? config.includeCurrent,
+      ...(given as Partial<VerifyOptions>),
+      reference: (given.reference as string[] | undefined) ?? [],
+      migrations: (given.migrations as string[] | undefined) ?? [],
+      baseline: (given.baseline as string[] | undefined) ?? [],
       env: io.env,
-      strictColumnOrder: args['strict-column-order'] ?? config.strictColumnOrder ?? false,
-      schemas: args.schema ?? config.schemas,
-      comments: args.comments ?? config.comments ?? false,
-      privileges: args.privileges ?? config.privileges ?? false,
-      severity: config.severity,
-      failOn: (args['fail-on'] as VerifyOptions['failOn']) ?? config.failOn ?? 'error',
-      cacheDir: config.cacheDir,
-      cache: args.cache ?? config.cache ?? true,
-      ignore: config.ignore,
-      databaseUrl: args['database-url'] ?? config.databaseUrl,
-      keepDatabases: args['keep-databases'],
-      live: args.live,
       onNotice: (message) => io.stderr.write(`verify-schema: ${maskSecrets(message)}\n`),
-      baseRef: args['base-ref'] ?? config.baseRef ?? (io.env.GITHUB_ACTIONS === 'true' && io.env.GITHUB_BASE_REF ? `origin/${io.env.GITHUB_BASE_REF}` : undefined),
+      baseRef: (given.baseRef as string | undefined) ?? (io.env.GITHUB_ACTIONS === 'true' && io.env.GITHUB_BASE_REF ? `origin/${io.env.GITHUB_BASE_REF}` : undefined),
       ci: Boolean(io.env.CI && io.env.CI !== 'false'),
-      orderFile: args['order-file'] ?? config.orderFile,
-      lint: args.lint ?? config.lint ?? true,
       onDebug: debug ? (message) => io.stderr.write(`verify-schema: debug: ${maskSecrets(message)}\n`) : undefined,
       cwd: io.cwd,
       onProgress: format === 'text' && io.stderr.isTTY ? progressPrinter(io.stderr) : undefined,
@@ -109,44 +97,59 @@ async function writeReport(path: string, text: string): Promise<void> {
   }
 }
 
+/**
+ * Each option's value: the flag, else the config file, else the table's default. The report flags (--format,
+ * --output) and the CLI's own (--config, --debug) are read where they are used, not passed to the API.
+ */
+function optionValues(args: Record<string, unknown>, config: ConfigFile): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const o of OPTION_TABLE) {
+    if (CLI_ONLY.has(o.key)) continue;
+    const flag = flagOf(o);
+    const value = (flag ? args[flag] : undefined) ?? (o.config !== false ? (config as Record<string, unknown>)[o.key] : undefined) ?? o.default;
+    if (value !== undefined) values[o.key] = value;
+  }
+  return values;
+}
+
+const CLI_ONLY = new Set(['config', 'format', 'output', 'debug', 'force']);
+
 async function parseArgs(argv: string[]) {
-  return yargs(argv)
+  let parser = yargs(argv)
     .scriptName('verify-schema')
     .usage('$0 [options]\n\nChecks that the migrations, applied in order to an empty scratch Postgres, produce exactly the reference schema.')
     .command('redundant-indexes', 'List indexes another index or constraint already covers, on each side (same inputs and findings as the normal report)')
     .command('init', 'Write verify-schema.config.json for the migrations and reference found in this folder (never overwrites one without --force)')
-    .command('lint', 'Lint the migrations new since --base-ref (all without a base): locks and rewrites traced in a scratch database, and other hazards')
-    .option('reference', { type: 'string', array: true, describe: 'Reference schema: folders (every .sql below, in path order) or files' })
-    .option('migrations', { type: 'string', array: true, describe: "Migrations: a folder in a migration tool's layout (Flyway, goose, …) or files applied in the order given" })
-    .option('migration-format', { choices: MIGRATION_FORMAT_NAMES, describe: 'The migration tool whose layout the migrations follow (default: detected from the files)' })
-    .option('include-current', { type: 'boolean', describe: "Also apply the uncommitted migration (graphile-migrate's current.sql)" })
-    .option('baseline', { type: 'string', array: true, describe: 'Schema that existed before the first migration: files or folders' })
-    .option('config', { type: 'string', describe: 'Config file (default: verify-schema.config.json or "verifySchema" in package.json)' })
-    .option('format', { choices: REPORT_FORMATS, array: true, describe: 'Report format; repeat with --output for several (default: text, github in GitHub Actions)' })
-    .option('output', { type: 'string', array: true, describe: 'Write the report of the --format just before it to this file instead of stdout' })
-    .option('base-ref', { type: 'string', describe: 'Git revision to check the migration history against (default in GitHub Actions: origin/$GITHUB_BASE_REF)' })
-    .option('order-file', { type: 'string', describe: 'The reference\'s setup order: a list of paths, a shell script, a Markdown file with one, a psql script or a Makefile (default: README.md, setup.sh or Makefile in or next to a reference folder)' })
-    .option('strict-column-order', { type: 'boolean', describe: 'Report a different column order as drift' })
-    .option('schema', { type: 'string', array: true, describe: 'Schemas to compare (default: every schema the SQL creates)' })
-    .option('comments', { type: 'boolean', describe: 'Also compare comments (COMMENT ON …)' })
-    .option('privileges', { type: 'boolean', describe: 'Also compare grants and owners (GRANT/REVOKE, OWNER TO)' })
-    .option('fail-on', { choices: ['error', 'warning', 'never'] as const, describe: 'Exit 1 on findings of this severity or worse (default: error)' })
-    .option('lint', { type: 'boolean', describe: 'Lint the migrations new since --base-ref as part of the check (default: true; --no-lint skips it)' })
-    .option('cache', { type: 'boolean', describe: 'Reuse cached catalogs and migration checkpoints (--no-cache replays everything)' })
-    .option('database-url', { type: 'string', describe: 'Postgres 13+ server for the scratch databases (default: $VERIFY_SCHEMA_DATABASE_URL, else embedded PGlite)' })
-    .option('keep-databases', { type: 'boolean', describe: 'Keep the server scratch databases and print their names' })
-    .option('live', { type: 'string', describe: 'Compare this running database (read only) with the reference; no migrations' })
-    .option('force', { type: 'boolean', describe: 'init: overwrite an existing verify-schema.config.json' })
-    .option('debug', { type: 'boolean', describe: 'Show stack traces of errors' })
+    .command('lint', 'Lint the migrations new since --base-ref (all without a base): locks and rewrites traced in a scratch database, and other hazards');
+  for (const o of OPTION_TABLE) {
+    const flag = flagOf(o);
+    if (flag) parser = parser.option(flag, yargsOption(o));
+  }
+  return parser
     .strict()
     .help()
     .version()
-    .epilogue('Exit codes: 0 no drift, 1 drift found, 2 could not verify.')
+    .epilogue(`Exit codes: 0 no drift, 1 drift found, 2 could not verify.\n\nFinding codes (default severity; set others with "severity" in the config):\n${codeList()}`)
     .exitProcess(false)
     .fail((message, error) => {
       throw error ?? new InputError(`${withoutCamelCaseEchoes(message)}; see verify-schema --help`);
     })
     .parseAsync();
+}
+
+function yargsOption(o: OptionSpec): Options {
+  const t = o.type;
+  const array = o.repeatable || t.kind === 'paths' || t.kind === 'names';
+  if (t.kind === 'choice') return { choices: [...t.choices], describe: o.help, ...(array ? { array: true } : {}) };
+  return { type: t.kind === 'boolean' ? 'boolean' : 'string', describe: o.help, ...(array ? { array: true } : {}) };
+}
+
+/** The finding codes for --help: drift codes per kind in one line, the others one per line with their title. */
+function codeList(): string {
+  const drift = FINDING_CODES.filter((c) => c.doc === 'docs/compared-objects.md');
+  const kinds = [...new Set(drift.map((c) => c.code.replace(/-(missing|extra|changed|renamed)$/, '')))];
+  const others = FINDING_CODES.filter((c) => !drift.includes(c)).map((c) => `  ${c.code} (${c.severity}): ${c.title}`);
+  return [`  <kind>-missing|extra|changed|renamed (error), kinds: ${kinds.join(', ')}`, ...others].join('\n');
 }
 
 /** yargs names an unknown --some-flag twice (some-flag, someFlag); once is enough. */

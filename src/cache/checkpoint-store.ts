@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathExists } from '../path-exists.js';
+import type { Checkpoints } from '../engine/checkpoints.js';
 import { evictOldest } from './catalog-cache.js';
 
 const MAX_CHECKPOINTS = 6;
@@ -11,15 +12,6 @@ const MARKER = '.verify-schema-checkpoint';
 export const CHECKPOINT_TARBALL = 'datadir.tar';
 
 
-/** Where checkpoints are kept: folders in the cache (embedded engine) or template databases (server). */
-export interface Checkpoints {
-  /** The longest prefix with a checkpoint: its index in `keys`, where it is, and the fingerprint it must show. */
-  findLongest(keys: string[]): Promise<{ index: number; path: string; fingerprint: string } | undefined>;
-  /** Saves the state after keys[i] through `write(path)`. */
-  save(key: string, fingerprint: string, write: (path: string) => Promise<void>): Promise<void>;
-  /** Deletes a checkpoint that could not be started from or is not the one saved. */
-  discard(path: string): Promise<void>;
-}
 
 /**
  * Saved database states of migration-history prefixes (on PGlite, copies of the data directory). A pull

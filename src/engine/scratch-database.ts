@@ -1,4 +1,4 @@
-import type { Checkpoints } from '../cache/checkpoint-store.js';
+import type { Checkpoints } from './checkpoints.js';
 
 /**
  * The one interface every engine implements: a throw-away database that SQL can be run in and read from.

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Checkpoints } from '../cache/checkpoint-store.js';
+import type { Checkpoints } from './checkpoints.js';
 import { asPostgresError } from './scratch-database.js';
 import { maskSecrets } from './connection-url.js';
 import { startsWithPattern, type ServerConnection } from './server-connection.js';

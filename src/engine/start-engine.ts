@@ -1,7 +1,5 @@
-import type { VerifyOptions } from '../options.js';
-import { defaultCacheDir } from './cache-dir.js';
-import { parseConnectionUrl } from './connection-url.js';
-import { PgliteEngine } from './pglite-engine.js';
+import { chooseEngine } from './engine-registry.js';
+import type { EngineSettings } from './engine-settings.js';
 import type { Engine, EngineInfo } from './scratch-database.js';
 
 /**
@@ -33,26 +31,11 @@ export class EngineProvider {
   }
 }
 
-/** Environment variable naming a server for scratch databases. The application's DATABASE_URL is never used implicitly. */
-export const DATABASE_URL_ENV = 'VERIFY_SCHEMA_DATABASE_URL';
-
 /**
- * The engine the options ask for: a server when a URL is given, else the embedded one. A server's identity
- * is only known once connected (verifySchema connects before computing cache keys).
+ * The engine the settings ask for (see ENGINES): a server when a URL is given, else the embedded one. A
+ * server's identity is only known once connected (the run connects before computing cache keys).
  */
-export function engineProvider(options: VerifyOptions, cwd: string): EngineProvider {
-  const url = serverUrl(options);
-  if (url) {
-    // Loaded on demand: the driver is not needed by embedded runs.
-    return new EngineProvider(undefined, async () =>
-      (await import('./server-engine.js')).ServerEngine.start({ url: parseConnectionUrl(url, options.databaseUrl ? '--database-url' : DATABASE_URL_ENV), keepDatabases: options.keepDatabases, onNotice: options.onNotice }),
-    );
-  }
-  const cacheDir = options.cacheDir ?? defaultCacheDir(cwd);
-  return new EngineProvider(PgliteEngine.staticInfo(), () => PgliteEngine.start({ cacheDir, inMemoryFromStatements: options.inMemoryFromStatements }));
-}
-
-/** The server URL for scratch databases, if any: the option, else VERIFY_SCHEMA_DATABASE_URL. */
-export function serverUrl(options: Pick<VerifyOptions, 'databaseUrl'>): string | undefined {
-  return options.databaseUrl || process.env[DATABASE_URL_ENV] || undefined;
+export function engineProvider(settings: EngineSettings): EngineProvider {
+  const engine = chooseEngine(settings);
+  return new EngineProvider(engine.knownInfo?.(settings), () => engine.start(settings));
 }

@@ -5,6 +5,7 @@ import { compareVersions, parseFlywayName } from '../inputs/formats/flyway-namin
 import { listSqlFiles } from '../inputs/list-sql-files.js';
 import type { CheckedObject, Finding, FileChange, Severity, SourceLocation } from '../report/finding.js';
 import { flywayChecksum, flywayLines } from './flyway-checksum.js';
+import { HISTORY_CODES, type HistoryCode } from './history-codes.js';
 import { git, readBlobs } from './git.js';
 
 /** What a check of files (history, reference order) adds to the report. */
@@ -56,7 +57,7 @@ export async function checkMigrationHistory(options: HistoryCheckOptions): Promi
   for (const f of files) {
     if (flyway && f.inFolder && !f.version && parseFlywayName(basename(f.path)).type === 'other') {
       // A warning, as the file is simply not applied (issue: "a warning, not silently applied").
-      result.findings.push({ ...finding('migration-misnamed', 'misnamed', show(f.path), `${show(f.path)} does not follow Flyway's naming (V<version>__<description>.sql or R__<description>.sql), so it is not applied and Flyway never runs it; rename it`, { name: basename(f.path) }), severity: 'warning' });
+      result.findings.push(finding('migration-misnamed', 'misnamed', show(f.path), `${show(f.path)} does not follow Flyway's naming (V<version>__<description>.sql or R__<description>.sql), so it is not applied and Flyway never runs it; rename it`, { name: basename(f.path) }));
     }
   }
   const byVersion = new Map<string, MigrationOnDisk[]>();
@@ -157,10 +158,10 @@ async function listMigrations(options: HistoryCheckOptions): Promise<{ files: Mi
   return { files, locations };
 }
 
-function finding(code: string, change: FileChange | 'renamed', object: string, message: string, details: Record<string, unknown>, at?: SourceLocation): Finding {
+function finding(code: HistoryCode, change: FileChange | 'renamed', object: string, message: string, details: Record<string, unknown>, at?: SourceLocation): Finding {
   return {
     code,
-    severity: 'error',
+    severity: SEVERITY.get(code)!,
     kind: 'migration',
     change,
     object,
@@ -169,6 +170,8 @@ function finding(code: string, change: FileChange | 'renamed', object: string, m
     migrationLocation: at ?? (change === 'deleted' ? undefined : { file: object, line: 1, column: 1, endLine: 1 }),
   } as Finding;
 }
+
+const SEVERITY = new Map(HISTORY_CODES.map((c) => [c.code, c.severity]));
 
 /** `1.01` and `1.1.0` are the same Flyway version. */
 function versionKey(version: string[]): string {

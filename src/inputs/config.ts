@@ -1,14 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { knownFindingCodes } from '../report/finding-codes.js';
 import { displayPath } from './display-path.js';
-import { MIGRATION_FORMAT_NAMES, type MigrationFormatName } from './formats/migration-format.js';
-import { REPORT_FORMATS, type ReportFormat } from '../report/render-report.js';
-import { ignoreRules } from '../report/ignore-rules-config.js';
+import type { MigrationFormatName } from './formats/migration-format.js';
+import type { ReportFormat } from '../report/render-report.js';
 import type { IgnoreRule } from '../report/ignore.js';
+import { checkConfigValue } from '../settings/option-spec.js';
+import { OPTION_TABLE } from '../settings/option-table.js';
 
-/** The config file's shape (also shipped as schema/verify-schema.config.schema.json for editors). */
+/**
+ * The config file's shape, as TypeScript sees it; which keys exist and how each is checked comes from the
+ * option table (src/settings/option-table.ts), as does schema/verify-schema.config.schema.json.
+ */
 export interface ConfigFile {
   reference?: string[];
   migrations?: string[];
@@ -17,8 +20,6 @@ export interface ConfigFile {
   migrationFormat?: MigrationFormatName;
   /** Placeholder values for the migrations (Flyway `${name}`, graphile-migrate `:NAME`). */
   placeholders?: Record<string, string>;
-  /** Also apply graphile-migrate's current.sql (--include-current). */
-  includeCurrent?: boolean;
   strictColumnOrder?: boolean;
   schemas?: string[];
   comments?: boolean;
@@ -46,72 +47,8 @@ export interface LoadedConfig {
   path?: string;
 }
 
-type Check = (value: unknown, path: string) => unknown;
-
-const stringList: Check = (v, path) => {
-  if (typeof v === 'string') return [v];
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v;
-  throw new InputError(`${path} must be a path or a list of paths`);
-};
-const boolean: Check = (v, path) => {
-  if (typeof v === 'boolean') return v;
-  throw new InputError(`${path} must be true or false`);
-};
-const oneOf = (...values: string[]): Check => (v, path) => {
-  if (typeof v === 'string' && values.includes(v)) return v;
-  throw new InputError(`${path} must be one of ${values.map((x) => JSON.stringify(x)).join(', ')}, not ${JSON.stringify(v)}`);
-};
-const string: Check = (v, path) => {
-  if (typeof v === 'string') return v;
-  throw new InputError(`${path} must be a string`);
-};
-const severityMap: Check = (v, path) => {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new InputError(`${path} must be an object of finding code → "error" | "warning" | "info"`);
-  const known = knownFindingCodes();
-  for (const [code, s] of Object.entries(v)) {
-    if (!known.includes(code)) throw new InputError(`${path}.${code}: unknown finding code; codes look like "column-changed", "index-extra", "index-duplicate" (see the README's JSON report section)`);
-    oneOf('error', 'warning', 'info')(s, `${path}.${code}`);
-  }
-  return v;
-};
-
-const stringMap: Check = (v, path) => {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new InputError(`${path} must be an object of name → text`);
-  for (const [name, value] of Object.entries(v)) if (typeof value !== 'string') throw new InputError(`${path}.${name} must be a string`);
-  return v;
-};
-
-const KEYS: Record<keyof ConfigFile, Check> = {
-  reference: stringList,
-  migrations: stringList,
-  baseline: stringList,
-  migrationFormat: oneOf(...MIGRATION_FORMAT_NAMES),
-  placeholders: stringMap,
-  includeCurrent: boolean,
-  strictColumnOrder: boolean,
-  schemas: stringList,
-  comments: boolean,
-  privileges: boolean,
-  severity: severityMap,
-  failOn: oneOf('error', 'warning', 'never'),
-  format: oneOf(...REPORT_FORMATS),
-  cacheDir: string,
-  cache: boolean,
-  ignore: ignoreRules,
-  databaseUrl: string,
-  baseRef: string,
-  orderFile: (v, path) => {
-    if (v === false || typeof v === 'string') return v;
-    throw new InputError(`${path} must be a path, or false to check no setup order`);
-  },
-  lint: boolean,
-};
-
-/** Every key the validator accepts (kept equal to schema/verify-schema.config.schema.json by a test). */
-export const KNOWN_CONFIG_KEYS = Object.keys(KEYS);
-
-/** Paths in a config file are relative to the file, not to where the command runs. */
-const PATH_KEYS = ['reference', 'migrations', 'baseline'] as const;
+/** Every key the validator accepts: the option table's config keys (the JSON Schema is generated from it too). */
+export const KNOWN_CONFIG_KEYS = OPTION_TABLE.filter((o) => o.config !== false).map((o) => o.key);
 
 /**
  * Finds and validates the config: --config FILE, else verify-schema.config.json, else the "verifySchema" key
@@ -137,17 +74,16 @@ export async function loadConfig(explicitPath: string | undefined, cwd = process
 export function validateConfig(raw: unknown, where: string, baseDir: string): ConfigFile {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new InputError(`${where}: the config must be a JSON object`);
   const config: Record<string, unknown> = {};
+  const resolvePath = (p: string) => resolve(baseDir, p);
   for (const [key, value] of Object.entries(raw)) {
     if (key === '$schema') continue;
-    const check = KEYS[key as keyof ConfigFile];
-    if (!check) throw new InputError(`${where}: unknown key "${key}"; known keys: ${Object.keys(KEYS).join(', ')}`);
-    config[key] = check(value, `${where}: ${key}`);
+    const spec = OPTION_TABLE.find((o) => o.key === key && o.config !== false);
+    if (!spec) throw new InputError(`${where}: unknown key "${key}"; known keys: ${KNOWN_CONFIG_KEYS.join(', ')}`);
+    const checked = checkConfigValue(spec, value, `${where}: ${key}`);
+    // Paths in a config file are relative to the file, not to where the command runs.
+    const t = spec.type;
+    config[key] = t.kind === 'paths' ? (checked as string[]).map(resolvePath) : t.kind === 'path' ? resolvePath(checked as string) : t.kind === 'custom' && t.resolvePaths ? t.resolvePaths(checked, resolvePath) : checked;
   }
-  for (const key of PATH_KEYS) {
-    if (config[key]) config[key] = (config[key] as string[]).map((p) => resolve(baseDir, p));
-  }
-  if (typeof config.cacheDir === 'string') config.cacheDir = resolve(baseDir, config.cacheDir);
-  if (typeof config.orderFile === 'string') config.orderFile = resolve(baseDir, config.orderFile);
   return config as ConfigFile;
 }
 

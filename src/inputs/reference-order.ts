@@ -5,6 +5,7 @@ import { InputError } from '../errors.js';
 import type { FileCheckResult } from '../history/check-history.js';
 import type { Finding } from '../report/finding.js';
 import { displayPath } from './display-path.js';
+import type { REFERENCE_ORDER_CODES } from './reference-order-codes.js';
 import { expandGlob } from './order-sources/expand-glob.js';
 import { extractOrder, FORM_NAMES } from './order-sources/extract-order.js';
 import type { OrderEntry, OrderForm } from './order-sources/order-entry.js';
@@ -169,7 +170,7 @@ export function orderFindings(order: ReferenceOrder, reference: string[], cwd: s
   return result;
 }
 
-function orderFinding(code: string, change: 'unlisted' | 'not-found', object: string, message: string, location: Finding['location'], details: Record<string, unknown>): Finding {
+function orderFinding(code: (typeof REFERENCE_ORDER_CODES)[number]['code'], change: 'unlisted' | 'not-found', object: string, message: string, location: Finding['location'], details: Record<string, unknown>): Finding {
   return { code, severity: 'error', kind: 'reference-file', change, object, message, details, location };
 }
 

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describeCode } from './describe-code.js';
 import type { Finding, Report, Severity, SourceLocation } from './finding.js';
+import { findingCode } from './finding-codes.js';
 import { TOOL_VERSION } from './tool-version.js';
-import { LINT_RULES } from '../rules/lint/registry.js';
+import { LINT_CODES } from '../rules/lint/registry.js';
 
 const LEVELS: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -16,17 +16,17 @@ const LEVELS: Record<Severity, string> = { error: 'error', warning: 'warning', i
  */
 export function formatSarif(report: Report): string {
   // A linted report names every lint rule, so code scanning knows them (and their docs) before the first alert.
-  const codes = [...new Set([...report.findings.map((f) => f.code), ...(report.lint ? LINT_RULES.map((r) => r.code) : [])])].sort();
+  const codes = [...new Set([...report.findings.map((f) => f.code), ...(report.lint ? LINT_CODES : [])])].sort();
   const rules = codes.map((code) => {
     const first = report.findings.find((f) => f.code === code);
-    const lint = LINT_RULES.find((r) => r.code === code);
+    const spec = findingCode(code);
     return {
       id: code,
       name: code.replace(/(^|-)([a-z])/g, (_m, _d, ch: string) => ch.toUpperCase()),
-      shortDescription: { text: describeCode(code) },
-      defaultConfiguration: { level: LEVELS[first?.severity ?? lint?.severity ?? 'error'] ?? 'error' },
-      ...(lint ? { help: { text: `${lint.title}. Problem and safe alternative: docs/rules/${code}.md`, markdown: `${lint.title}. Problem and safe alternative: [docs/rules/${code}.md](docs/rules/${code}.md)` } } : {}),
-      properties: { kind: first?.kind ?? 'migration', ...(lint ? { doc: `docs/rules/${code}.md` } : {}) },
+      shortDescription: { text: spec?.title ?? code.replace(/-/g, ' ') },
+      defaultConfiguration: { level: LEVELS[spec?.severity ?? first?.severity ?? 'error'] ?? 'error' },
+      ...(spec ? { help: { text: `${spec.title}. More: ${spec.doc}`, markdown: `${spec.title}. More: [${spec.doc}](${spec.doc})` } } : {}),
+      properties: { kind: first?.kind ?? 'migration', ...(spec ? { doc: spec.doc } : {}) },
     };
   });
   const sarif = {

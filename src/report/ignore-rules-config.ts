@@ -12,6 +12,9 @@ const KINDS: Record<ObjectKind, true> = {
   function: true, sequence: true, view: true, type: true, comment: true, privilege: true, migration: true, 'reference-file': true, publication: true, 'event-trigger': true,
 };
 
+/** Every object kind an ignore rule may name. */
+export const IGNORE_KINDS = Object.keys(KINDS);
+
 /** Validates the config's `ignore` list; errors name the rule's path, e.g. `ignore[1].kind`. */
 export function ignoreRules(value: unknown, path: string): IgnoreRule[] {
   if (!Array.isArray(value)) throw new InputError(`${path} must be a list of rules like {"kind": "index", "object": "public.legacy_*", "code": "index-extra"}`);

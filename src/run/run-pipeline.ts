@@ -1,4 +1,5 @@
-import { engineProvider, serverUrl } from '../engine/start-engine.js';
+import { resolveEngineSettings, type EngineSettings } from '../engine/engine-settings.js';
+import { engineProvider } from '../engine/start-engine.js';
 import { parseConnectionUrl, type ConnectionUrl } from '../engine/connection-url.js';
 import { InputError } from '../errors.js';
 import { displayPath } from '../inputs/display-path.js';
@@ -36,7 +37,8 @@ export async function runPipeline(pipeline: Pipeline, options: VerifyOptions): P
   const started = performance.now();
   const cwd = options.cwd ?? process.cwd();
   const wants = (side: SideName) => pipeline.sides.includes(side);
-  const live = wants('live') ? liveUrl(options, wants('reference') || wants('migrations')) : undefined;
+  const engineSettings = resolveEngineSettings(options, cwd);
+  const live = wants('live') ? liveUrl(options, wants('reference') || wants('migrations') ? engineSettings : undefined) : undefined;
   const inputs = await resolveRunInputs({ reference: wants('reference'), migrations: wants('migrations') }, options, cwd);
   trace('parsed all files', started);
   const context = { options, inputs };
@@ -48,13 +50,13 @@ export async function runPipeline(pipeline: Pipeline, options: VerifyOptions): P
   const scratch: ScratchSidePlan[] = [];
   if (wants('reference')) scratch.push({ name: 'reference', files: inputs.parsed.reference });
   if (wants('migrations')) scratch.push({ name: 'migrations', files: [...inputs.parsed.baseline, ...inputs.parsed.setup, ...inputs.parsed.migrations] });
-  const engines = scratch.length ? engineProvider(options, cwd) : undefined;
+  const engines = scratch.length ? engineProvider(engineSettings) : undefined;
   try {
     const prepared = new Map<Step, StepPreparation | undefined>();
     for (const step of pipeline.steps) if (step.needs === 'catalogs' && step.prepare) prepared.set(step, await step.prepare(context));
     const migrationsTracer = [...prepared.values()].find((p) => p?.migrationsTracer)?.migrationsTracer;
     for (const p of prepared.values()) scratch.push(...(p?.scratchSides ?? []));
-    const request = { sides: scratch, engines: engines!, options, cwd, defaultSchemas: live ? LIVE_SCHEMAS : undefined, cache: pipeline.cache !== false, migrationsTracer, platform: inputs.platform };
+    const request = { sides: scratch, engines: engines!, options, cwd, cacheDir: engineSettings.cacheDir, defaultSchemas: live ? LIVE_SCHEMAS : undefined, cache: pipeline.cache !== false, migrationsTracer, platform: inputs.platform };
     const plan = scratch.length ? planScratchSides(request) : undefined;
     const liveIntrospect = { schemas: options.schemas ?? LIVE_SCHEMAS, excludeSchemas: plan?.introspect.excludeSchemas ?? [], comments: options.comments, privileges: options.privileges };
     const [scratchSides, liveSide] = await Promise.all([
@@ -113,11 +115,11 @@ export const LIVE_DEFAULT_SCHEMAS = ['public'];
 const LIVE_SCHEMAS = LIVE_DEFAULT_SCHEMAS;
 
 /** The live database's URL, refused when it is the server the scratch databases would be made on. */
-function liveUrl(options: VerifyOptions, withScratch: boolean): ConnectionUrl {
+function liveUrl(options: VerifyOptions, scratchEngine: EngineSettings | undefined): ConnectionUrl {
   if (!options.live) throw new InputError('a live comparison needs options.live, the URL of the database to compare');
   const live = parseConnectionUrl(options.live, '--live');
-  const scratchUrl = serverUrl(options);
-  if (withScratch && scratchUrl && parseConnectionUrl(scratchUrl, '--database-url').server === live.server) {
+  const scratchUrl = scratchEngine?.databaseUrl;
+  if (scratchUrl && parseConnectionUrl(scratchUrl, '--database-url').server === live.server) {
     throw new InputError(`--database-url and --live name the same server (${live.server}); --live never creates anything in the live cluster, so give a different server for the scratch database or leave --database-url out to use the embedded Postgres`);
   }
   return live;

@@ -9,6 +9,7 @@ import type { RedundantIndexRule } from './redundant-index-rule.js';
 export const coveredByConstraint: RedundantIndexRule = {
   code: 'index-covered-by-constraint',
   rule: 'covered-by-constraint',
+  title: "An index is covered by a primary key or unique constraint's index",
   doc: 'docs/rules/index-covered-by-constraint.md',
   covers: (x, y) => backsKeyConstraint(y) && btreeCovers(x, y),
   message: (x, y) =>

@@ -9,6 +9,7 @@ import type { RedundantIndexRule } from './redundant-index-rule.js';
 export const coveredByPrefix: RedundantIndexRule = {
   code: 'index-covered-by-prefix',
   rule: 'covered-by-prefix',
+  title: 'An index is a leading prefix of another index on the same table',
   doc: 'docs/rules/index-covered-by-prefix.md',
   covers: btreeCovers,
   message: (x, y) => `index ${x.key} ${keyList(x)} is a leading prefix of index ${y.key} ${keyList(y)}, which serves the same lookups`,

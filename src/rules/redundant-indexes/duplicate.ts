@@ -9,6 +9,7 @@ import type { RedundantIndexRule } from './redundant-index-rule.js';
 export const duplicate: RedundantIndexRule = {
   code: 'index-duplicate',
   rule: 'duplicate',
+  title: 'An index duplicates another index (same method, keys, INCLUDE columns and predicate)',
   doc: 'docs/rules/index-duplicate.md',
   covers: (x, y) => sameDefinition(x, y) && enforcementImplied(x, y),
   message: (x, y) =>

@@ -6,6 +6,8 @@ export interface RedundantIndexRule {
   code: string;
   /** Short rule name shown in finding details. */
   rule: string;
+  /** One sentence: what the rule reports (SARIF rule description, --help). */
+  title: string;
   /** Doc page, relative to the package root. */
   doc: string;
   /** Whether `covering` serves every query and guarantee `redundant` does, in this rule's sense. */

@@ -7,7 +7,6 @@ import { baseKey } from '../../cache/cache-keys.js';
 import { CatalogCache } from '../../cache/catalog-cache.js';
 import { CheckpointStore } from '../../cache/checkpoint-store.js';
 import { catalogQueriesFingerprint, type IntrospectOptions } from '../../catalog/introspect.js';
-import { defaultCacheDir } from '../../engine/cache-dir.js';
 import type { EngineProvider } from '../../engine/start-engine.js';
 import { SourceLocator } from '../../locations/source-locator.js';
 import type { VerifyOptions } from '../../options.js';
@@ -33,6 +32,8 @@ export interface ScratchSidesRequest {
   engines: EngineProvider;
   options: VerifyOptions;
   cwd: string;
+  /** Where the catalog cache and checkpoints live (see resolveEngineSettings). */
+  cacheDir: string;
   /** Schemas compared when the options name none (a live comparison reads only `public` by default). */
   defaultSchemas?: string[];
   /** Read and write the catalog cache and checkpoints (off when a live database is compared). */
@@ -75,7 +76,7 @@ export async function buildScratchSides(request: ScratchSidesRequest, plan: Scra
   // --keep-databases asks for the scratch databases themselves, so nothing comes from the cache.
   const caching = request.cache && options.cache !== false && !options.keepDatabases;
   const knownInfo = caching ? (engines.knownInfo ?? (await engines.info())) : undefined;
-  const cacheDir = options.cacheDir ?? defaultCacheDir(cwd);
+  const cacheDir = request.cacheDir;
   const cacheFor = (side: ScratchSidePlan['name'], needs: InputNeeds): SideCache | undefined =>
     !knownInfo
       ? undefined
