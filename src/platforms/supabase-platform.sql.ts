@@ -126,7 +126,8 @@ $$;
 
 GRANT USAGE ON SCHEMA auth, storage, extensions TO anon, authenticated, service_role;
 GRANT USAGE ON SCHEMA public TO anon, authenticated, service_role;
-GRANT anon, authenticated, service_role TO authenticator;
+-- No role memberships (GRANT anon TO authenticator): they are cluster-wide, and on a server both sides run at
+-- once in one cluster, so granting them from each side races; nothing compared depends on them.
 
 CREATE PUBLICATION supabase_realtime;
 `;
