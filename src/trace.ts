@@ -1,6 +1,6 @@
 /**
- * Phase timings for profiling, printed to stderr when VERIFY_SCHEMA_TRACE is set (the benchmark's analysis
- * uses them). Off by default and free when off: one environment lookup per process.
+ * Phase timings for profiling, printed to stderr when VERIFY_SCHEMA_TRACE is set, to see where a run's time
+ * goes. Off by default and free when off: one environment lookup per process.
  */
 const enabled = !['', '0', 'false', 'no'].includes((process.env.VERIFY_SCHEMA_TRACE ?? '').toLowerCase());
 const origin = performance.now();

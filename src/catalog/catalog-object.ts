@@ -25,6 +25,9 @@ export type ObjectKind =
   | 'comment'
   | 'privilege';
 
+/** Kinds of findings about files rather than catalog objects (migration history, reference order, lint). */
+export const FILE_KINDS = ['migration', 'reference-file'] as const;
+
 export interface CatalogObject {
   kind: ObjectKind;
   /** Schema-qualified identity, e.g. `public.entities.source_url`; unique within its kind. */
@@ -85,4 +88,9 @@ export function qualify(...parts: string[]): string {
 
 export function quoteIdentIfNeeded(name: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+/** `CREATE UNIQUE INDEX items_sku_key ON …` → `CREATE UNIQUE INDEX ON …` (also triggers), as Postgres prints them. */
+export function withoutDefinitionName(definition: string): string {
+  return definition.replace(/^(CREATE (?:UNIQUE INDEX|INDEX|CONSTRAINT TRIGGER|TRIGGER) )(?:"(?:[^"]|"")*"|[^\s"]+) /, '$1');
 }

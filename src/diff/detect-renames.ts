@@ -39,8 +39,3 @@ export function renamedFinding(reference: CatalogObject, migrations: CatalogObje
   const message = `${reference.kind} ${reference.key} is named ${quoteIdentIfNeeded(migrations.name)} ${other.names} (same definition, other name)`;
   return objectFinding(reference, 'renamed', message, { name: { reference: reference.name, [other.name]: migrations.name } });
 }
-
-/** `CREATE UNIQUE INDEX items_sku_key ON …` → `CREATE UNIQUE INDEX ON …` (also triggers), as Postgres prints them. */
-export function withoutDefinitionName(definition: string): string {
-  return definition.replace(/^(CREATE (?:UNIQUE INDEX|INDEX|CONSTRAINT TRIGGER|TRIGGER) )(?:"(?:[^"]|"")*"|[^\s"]+) /, '$1');
-}

@@ -56,7 +56,7 @@ export async function checkMigrationHistory(options: HistoryCheckOptions): Promi
   const flyway = (options.format ?? 'flyway') === 'flyway';
   for (const f of files) {
     if (flyway && f.inFolder && !f.version && parseFlywayName(basename(f.path)).type === 'other') {
-      // A warning, as the file is simply not applied (issue: "a warning, not silently applied").
+      // A warning: the file is not applied, which is not drift, but the author surely meant it to run.
       result.findings.push(finding('migration-misnamed', 'misnamed', show(f.path), `${show(f.path)} does not follow Flyway's naming (V<version>__<description>.sql or R__<description>.sql), so it is not applied and Flyway never runs it; rename it`, { name: basename(f.path) }));
     }
   }

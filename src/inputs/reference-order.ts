@@ -56,7 +56,7 @@ const NEXT_TO_FOLDER = ['setup.sh', 'Makefile'];
 /**
  * When the project writes down the order its reference files run in (a setup script), every reference file
  * must be in it and every file it runs must be a reference file — otherwise a fresh database built from that
- * script is not the reference (the guide's "the quick setup script does not include the new files").
+ * script is not the reference (a setup script that was not updated when files were added).
  */
 export async function checkReferenceOrder(options: ReferenceOrderOptions): Promise<FileCheckResult & { order?: ReferenceOrder }> {
   const order = await loadReferenceOrder(options);

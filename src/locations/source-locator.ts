@@ -28,8 +28,8 @@ interface ObjectSources {
 
 /**
  * Where each object was defined or last changed, on one side (reference, or baseline + migrations): built from
- * the parse trees in apply order, so a later statement (ALTER TABLE … ENABLE ROW LEVEL SECURITY in V006)
- * replaces an earlier one (the CREATE TABLE in V002). It also remembers which statement set which attribute,
+ * the parse trees in apply order, so a later statement (ALTER TABLE … ENABLE ROW LEVEL SECURITY in a later
+ * migration) replaces an earlier one (the CREATE TABLE). It also remembers which statement set which attribute,
  * so a finding about a column's default points at the SET DEFAULT, not at a later SET NOT NULL.
  */
 export class SourceLocator {

@@ -1,5 +1,4 @@
-import { qualify, type CatalogKind } from '../catalog-object.js';
-import { withoutDefinitionName } from '../../diff/detect-renames.js';
+import { qualify, withoutDefinitionName, type CatalogKind } from '../catalog-object.js';
 import { notExtensionMember } from './shared-sql.js';
 
 const ENABLED: Record<string, string> = { O: 'ENABLED', D: 'DISABLED', R: 'ENABLED REPLICA', A: 'ENABLED ALWAYS' };

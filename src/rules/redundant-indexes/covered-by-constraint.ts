@@ -4,7 +4,7 @@ import type { RedundantIndexRule } from './redundant-index-rule.js';
 /**
  * An index whose keys are a leading prefix of (or equal to) the keys of a PRIMARY KEY or UNIQUE constraint's
  * index: the constraint's index already serves those lookups, and it cannot be dropped without the constraint.
- * This is what the guide's V006 fixed by hand (`idx_integration_definitions_slug` next to `UNIQUE (slug)`).
+ * The most common case: a plain index on a column that a UNIQUE constraint on it already indexes.
  */
 export const coveredByConstraint: RedundantIndexRule = {
   code: 'index-covered-by-constraint',
