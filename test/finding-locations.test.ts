@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifySchema, type Finding, type Report } from '../src/index.js';
+import { reportMissingServer, TEST_ENGINES } from './helpers/engines.js';
 import { tempDir } from './helpers/temp-dir.js';
 
 /**
@@ -11,7 +12,7 @@ import { tempDir } from './helpers/temp-dir.js';
  */
 
 /** A project folder with ref/ and mig/ files (name → lines); runs verifySchema from it. */
-async function run(files: Record<string, string[]>, options: { strictColumnOrder?: boolean } = {}): Promise<Report> {
+async function run(files: Record<string, string[]>, options: { strictColumnOrder?: boolean; databaseUrl?: string } = {}): Promise<Report> {
   const dir = tempDir('vs-finding-locations-');
   for (const [name, lines] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
@@ -26,7 +27,9 @@ const where = (f: Finding | undefined) => ({
 });
 const finding = (r: Report, code: string, object: string) => r.findings.find((f) => f.code === code && f.object === object);
 
-describe('finding locations (real Postgres)', () => {
+reportMissingServer('finding locations');
+
+for (const engine of TEST_ENGINES) describe(`finding locations (${engine.name})`, () => {
   it('locates a renamed index, constraint, trigger and policy where each side created it under its own name', async () => {
     const report = await run({
       'ref/schema.sql': [
@@ -47,7 +50,7 @@ describe('finding locations (real Postgres)', () => {
         /* 3 */ 'CREATE TRIGGER touch_t BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch();',
         /* 4 */ 'CREATE POLICY read_t ON t USING (a > 0);',
       ],
-    });
+    }, engine.options);
     expect(report.findings.map((f) => `${f.code} ${f.object}`).sort()).toEqual([
       'constraint-renamed public.t.t_b_positive',
       'index-renamed public.t_a_idx',
@@ -86,7 +89,7 @@ describe('finding locations (real Postgres)', () => {
           /* 3 */ 'ALTER TABLE u ALTER COLUMN x SET DEFAULT 3;',
         ],
       },
-      { strictColumnOrder: true },
+      { strictColumnOrder: true, ...engine.options },
     );
     const changed = (object: string) => finding(report, 'column-changed', object);
     expect(Object.keys(changed('public.t.a')?.details ?? {})).toEqual(['default']);

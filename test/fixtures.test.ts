@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Report } from '../src/report/finding.js';
 import { discoverScenarios, normalizeText, scenarioArgs, toGolden, UPDATING_GOLDENS, type Expected } from './helpers/fixtures.js';
 import { runCli } from './helpers/run-cli.js';
+import { TEST_ENGINES, reportMissingServer } from './helpers/engines.js';
 import { IN_CI, leftoversOf, SERVER_SKIP_NOTE, TEST_SERVER_URL } from './helpers/server.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -17,20 +18,12 @@ import { tempDir } from './helpers/temp-dir.js';
  * Every scenario runs on every available engine against the same goldens, so PGlite (Postgres 18) and the
  * server (whatever version it runs) must report identically. Goldens are written from PGlite.
  */
-const engines: Array<{ name: string; args: string[] }> = [{ name: 'pglite', args: [] }];
-if (TEST_SERVER_URL) engines.push({ name: 'server', args: ['--database-url', TEST_SERVER_URL] });
-else if (IN_CI) {
-  it('server engine is configured (required under CI=true)', () => {
-    expect.fail('VERIFY_SCHEMA_TEST_DATABASE_URL is not set; under CI the golden suite must also run on a real Postgres (.ci/run sets it)');
-  });
-} else {
-  process.stderr.write(`\n${SERVER_SKIP_NOTE}\n\n`);
-  it.skip(`golden scenarios (server): ${SERVER_SKIP_NOTE}`, () => undefined);
-}
+reportMissingServer('golden scenarios');
+if (!TEST_SERVER_URL && !IN_CI) process.stderr.write(`\n${SERVER_SKIP_NOTE}\n\n`);
 
 const out = tempDir('verify-schema-goldens-');
 
-for (const engine of engines) describe(`golden scenarios (${engine.name})`, () => {
+for (const engine of TEST_ENGINES) describe(`golden scenarios (${engine.name})`, () => {
   for (const scenario of discoverScenarios()) {
     it(scenario.name, async () => {
       const jsonPath = join(out, `${engine.name}-${scenario.name}.json`);

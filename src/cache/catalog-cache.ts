@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Catalog, CatalogObject, ObjectKind } from '../catalog/catalog-object.js';
+import type { Catalog, CatalogObject, CatalogObjectKind } from '../catalog/catalog-object.js';
 
 const MAX_ENTRIES = 64;
 
@@ -14,7 +14,7 @@ export class CatalogCache {
 
   async get(key: string): Promise<Catalog | undefined> {
     try {
-      const data = JSON.parse(await readFile(this.path(key), 'utf8')) as { key: string; kinds: Array<[ObjectKind, CatalogObject[]]> };
+      const data = JSON.parse(await readFile(this.path(key), 'utf8')) as { key: string; kinds: Array<[CatalogObjectKind, CatalogObject[]]> };
       if (data.key !== key || !Array.isArray(data.kinds)) return undefined;
       return new Map(data.kinds.map(([kind, objects]) => [kind, new Map(objects.map((o) => [o.key, o]))]));
     } catch {

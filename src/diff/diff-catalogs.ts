@@ -1,4 +1,4 @@
-import type { AttributeValue, Catalog, CatalogKind, CatalogObject, FieldSpec } from '../catalog/catalog-object.js';
+import { payloadOf, type AttributeValue, type Catalog, type CatalogKind, type CatalogObject, type FieldSpec } from '../catalog/catalog-object.js';
 import { CATALOG_KINDS } from '../catalog/kinds/index.js';
 import type { Finding } from '../report/finding.js';
 import { SIDE_WORDS, type SideName, type SideWords } from '../report/side-words.js';
@@ -31,7 +31,7 @@ export function diffCatalogs(reference: Catalog, migrations: Catalog, options: D
   const wholeObjects = new Set<string>();
   const coveredByWhole = (object: CatalogObject) =>
     (object.table !== undefined && object.table !== object.key && wholeTables.has(object.table)) ||
-    (object.info?.target !== undefined && wholeObjects.has(targetId(object.info.target as { kind: string; key: string })));
+    (targetOf(object) !== undefined && wholeObjects.has(targetId(targetOf(object)!)));
   for (const kind of CATALOG_KINDS) {
     const ref = reference.get(kind.kind) ?? new Map<string, CatalogObject>();
     const mig = migrations.get(kind.kind) ?? new Map<string, CatalogObject>();
@@ -76,11 +76,18 @@ function targetId(o: { kind: string; key: string }): string {
  * is there exactly when its partitioned table's column is, which is reported instead.
  */
 function skipped(kind: CatalogKind, object: CatalogObject): boolean {
-  return (kind.kind === 'index' && Boolean(object.info?.constraint)) || object.info?.inherited === true;
+  return (kind.kind === 'index' && Boolean(payloadOf(object, 'index')?.constraint)) || payloadOf(object, 'column')?.inherited === true;
 }
 
+/** The object a comment or grant is on. */
+function targetOf(object: CatalogObject): { kind: string; key: string } | undefined {
+  return payloadOf(object, 'comment')?.target ?? payloadOf(object, 'privilege')?.target;
+}
+
+/** What is compared for a field: the kind's comparable form when it has one (a function body's parse tree). */
 function comparable(object: CatalogObject, field: FieldSpec): AttributeValue {
-  const override = (object.info?.comparable as Record<string, AttributeValue> | undefined)?.[field.name];
+  const overrides: Partial<Record<string, AttributeValue>> | undefined = payloadOf(object, 'function')?.comparable;
+  const override = overrides?.[field.name];
   return override !== undefined ? override : object.attributes[field.name];
 }
 

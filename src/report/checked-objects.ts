@@ -1,4 +1,4 @@
-import type { Catalog } from '../catalog/catalog-object.js';
+import { payloadOf, type Catalog } from '../catalog/catalog-object.js';
 import { CATALOG_KINDS } from '../catalog/kinds/index.js';
 import type { CheckedObject, Finding } from './finding.js';
 
@@ -12,7 +12,7 @@ export function listCheckedObjects(reference: Catalog, migrations: Catalog): Che
     const objects = new Map([...(migrations.get(kind) ?? []), ...(reference.get(kind) ?? [])]);
     for (const key of [...objects.keys()].sort()) {
       const o = objects.get(key)!;
-      if (kind === 'index' && o.info?.constraint) continue;
+      if (payloadOf(o, 'index')?.constraint) continue;
       out.push({ kind, object: key, ...(o.table && kind !== 'table' ? { table: o.table } : {}) });
     }
   }

@@ -1,7 +1,6 @@
-import type { AttributeValue } from '../catalog/catalog-object.js';
-import { CATALOG_KINDS } from '../catalog/kinds/index.js';
 import { palette } from './colors.js';
 import type { Finding, Report, SourceLocation } from './finding.js';
+import { findingParts } from './finding-parts.js';
 import { unifiedDiff } from './format-text.js';
 import { show } from './show-value.js';
 import { otherSide, SIDE_WORDS, type SideWords } from './side-words.js';
@@ -51,30 +50,15 @@ function where(at?: SourceLocation): string {
 function detailsBlock(f: Finding, reportSide: SideWords): string[] {
   const other = f.side ? SIDE_WORDS[f.side] : reportSide;
   const body: string[] = [html(f.message)];
-  if (f.change === 'changed' && f.kind !== 'migration') {
-    const specs = new Map(CATALOG_KINDS.find((k) => k.kind === f.kind)?.fields.map((x) => [x.name, x] as const) ?? []);
-    for (const [field, value] of Object.entries(f.details)) {
-      if (!value || typeof value !== 'object' || !('reference' in value)) continue; // not an attribute (the setup script's line)
-      const { reference, [other.name]: compared } = value as Record<string, AttributeValue>;
-      const spec = specs.get(field);
-      if (spec?.multiline && typeof reference === 'string' && typeof compared === 'string') {
-        body.push('', `${spec.label} (− reference, + ${other.name}):`, '', '```diff', ...unifiedDiff(reference, compared, palette(false), other.name), '```');
-      } else {
-        body.push('', `- ${spec?.label ?? field}: \`${show(reference)}\` (reference) → \`${show(compared)}\` (${other.name})`);
-      }
-    }
-  } else if (f.change === 'missing' || f.change === 'extra') {
-    const attrs = (f.details.reference ?? f.details[other.name]) as Record<string, AttributeValue> | undefined;
-    if (attrs && typeof attrs.definition === 'string') body.push('', '```sql', attrs.definition, '```');
-    else if (attrs) {
+  for (const part of findingParts(f, other)) {
+    if (part.part === 'diff') {
+      body.push('', `${part.label} (− reference, + ${other.name}):`, '', '```diff', ...unifiedDiff(part.reference, part.compared, palette(false), other.name), '```');
+    } else if (part.part === 'change') {
+      body.push('', `- ${part.label}: \`${show(part.reference)}\` (reference) → \`${show(part.compared)}\` (${other.name})`);
+    } else if (part.part === 'object') {
+      if (part.definition) body.push('', '```sql', part.definition, '```');
       // No single definition (policies, columns, …): the compared attributes the side that has it gives.
-      const specs = CATALOG_KINDS.find((k) => k.kind === f.kind)?.fields ?? [];
-      for (const spec of specs) {
-        const value = attrs[spec.name];
-        if (value === null || value === undefined || spec.optIn) continue;
-        if (spec.multiline && typeof value === 'string') body.push('', `${spec.label}:`, '', '```sql', value, '```');
-        else body.push('', `- ${spec.label}: \`${show(value)}\``);
-      }
+      else for (const { spec, value } of part.attributes) body.push(...(spec.multiline && typeof value === 'string' ? ['', `${spec.label}:`, '', '```sql', value, '```'] : ['', `- ${spec.label}: \`${show(value)}\``]));
     }
   }
   return ['<details>', `<summary><code>${html(f.object)}</code> — ${html(f.code)}</summary>`, '', ...body, '', '</details>', ''];

@@ -1,8 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
-import { CATALOG_KINDS } from '../catalog/kinds/index.js';
-import type { AttributeValue } from '../catalog/catalog-object.js';
 import { palette, type Palette } from './colors.js';
 import type { Finding, Report, SourceLocation } from './finding.js';
+import { findingParts } from './finding-parts.js';
 import { show } from './show-value.js';
 import { otherSide, SIDE_WORDS, type SideWords } from './side-words.js';
 
@@ -47,28 +46,20 @@ function formatFinding(f: Finding, c: Palette, reportSide: SideWords): string[] 
   if (where) lines.push(`      ${c.dim(where)}`);
   // A finding on the setup side says which line of the setup script runs the file (or that none does).
   if (typeof f.details.script === 'string') lines.push(`      ${c.dim(f.details.script)}`);
-  if (f.change === 'changed') {
-    const labels = new Map(CATALOG_KINDS.find((k) => k.kind === f.kind)?.fields.map((x) => [x.name, x] as const) ?? []);
-    for (const [field, value] of Object.entries(f.details)) {
-      if (!value || typeof value !== 'object' || !('reference' in value)) continue; // not an attribute (the setup script's line)
-      const { reference, [other.name]: compared } = value as Record<string, AttributeValue>;
-      const spec = labels.get(field);
-      const label = spec?.label ?? field;
-      if (spec?.multiline && typeof reference === 'string' && typeof compared === 'string') {
-        lines.push(`      ${label}:`);
-        lines.push(...unifiedDiff(reference, compared, c, other.name).map((l) => `        ${l}`));
-      } else {
-        lines.push(`      ${label}: ${c.green(show(reference))} (reference) → ${c.red(show(compared))} (${other.name})`);
-      }
+  for (const part of findingParts(f, other)) {
+    if (part.part === 'diff') {
+      lines.push(`      ${part.label}:`);
+      lines.push(...unifiedDiff(part.reference, part.compared, c, other.name).map((l) => `        ${l}`));
+    } else if (part.part === 'change') {
+      lines.push(`      ${part.label}: ${c.green(show(part.reference))} (reference) → ${c.red(show(part.compared))} (${other.name})`);
+    } else if (part.part === 'object') {
+      const definition = part.definition ?? part.text;
+      if (definition) lines.push(...definition.trim().split('\n').map((l) => `      ${c.dim(l)}`));
+    } else {
+      lines.push(`      ${part.message}`);
+      if (part.sizeBytes !== undefined) lines.push(`      ${c.dim(`size ${formatBytes(part.sizeBytes)}, ${part.scans ?? 'unknown'} scans since statistics were reset`)}`);
+      if (part.suggestion) lines.push(`      ${c.dim(part.suggestion)}`);
     }
-  } else if (f.change === 'missing' || f.change === 'extra') {
-    const attrs = (f.details.reference ?? f.details[other.name]) as Record<string, AttributeValue> | undefined;
-    const definition = attrs && typeof attrs.definition === 'string' ? attrs.definition : attrs && typeof attrs.text === 'string' ? attrs.text : undefined;
-    if (definition) lines.push(...definition.trim().split('\n').map((l) => `      ${c.dim(l)}`));
-  } else {
-    lines.push(`      ${f.message}`);
-    if (typeof f.details.sizeBytes === 'number') lines.push(`      ${c.dim(`size ${formatBytes(f.details.sizeBytes)}, ${f.details.scans ?? 'unknown'} scans since statistics were reset`)}`);
-    if (typeof f.details.suggestion === 'string') lines.push(`      ${c.dim(f.details.suggestion)}`);
   }
   return lines;
 }

@@ -5,7 +5,13 @@ import { notExtensionMember } from './shared-sql.js';
  * Columns, compared as Postgres prints them: `format_type` turns int/integer/int4 into one spelling, and
  * `pg_get_expr` prints defaults and generation expressions in canonical form.
  */
-export const columns: CatalogKind = {
+/** A column's position and whether a partition inherits it from its parent (then the parent's is reported). */
+export interface ColumnPayload {
+  position: number;
+  inherited: boolean;
+}
+
+export const columns: CatalogKind<'column'> = {
   kind: 'column',
   fields: [
     { name: 'type', label: 'type' },

@@ -24,7 +24,12 @@ const KINDS: Record<string, ObjectKind> = {
  * key is the key of the object it is on (`public.items.sku` for a column), so it reads and filters like that
  * object; `on` says what the object is. Comments on extensions and their members belong to the extension.
  */
-export const comments: CatalogKind = {
+/** The object a comment is on, so a comment of an object missing as a whole is not repeated. */
+export interface CommentPayload {
+  target: { kind: string; key: string };
+}
+
+export const comments: CatalogKind<'comment'> = {
   kind: 'comment',
   optIn: 'comments',
   fields: [
@@ -54,7 +59,7 @@ export const comments: CatalogKind = {
        AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = d.classoid AND e.objid = d.objoid AND e.deptype = 'e')
      ORDER BY 4, 2, 1`,
   toObjects: (rows) => {
-    const objects: CatalogObject[] = [];
+    const objects: CatalogObject<'comment'>[] = [];
     const seen = new Set<string>();
     for (const r of rows) {
       const kind = KINDS[r.on_type];

@@ -9,7 +9,14 @@ const TYPES: Record<string, string> = { p: 'PRIMARY KEY', u: 'UNIQUE', f: 'FOREI
  * which is left out so results match older servers. Constraints cloned onto partitions or inherited are
  * left out too: the parent's constraint is the one that was written.
  */
-export const constraints: CatalogKind = {
+/** A constraint's columns, its type letter (pg_constraint.contype) and the index behind it. */
+export interface ConstraintPayload {
+  columns: string[];
+  contype: string;
+  index: string | null;
+}
+
+export const constraints: CatalogKind<'constraint'> = {
   kind: 'constraint',
   fields: [
     { name: 'type', label: 'constraint type' },

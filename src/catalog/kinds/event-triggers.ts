@@ -8,7 +8,7 @@ const ENABLED: Record<string, string> = { O: 'ENABLED', D: 'DISABLED', R: 'ENABL
  * whether it fires. One is compared when its function is in a compared schema, so a platform's own event
  * triggers (functions in its extension schemas) are not drift of the project.
  */
-export const eventTriggers: CatalogKind = {
+export const eventTriggers: CatalogKind<'event-trigger'> = {
   kind: 'event-trigger',
   fields: [
     { name: 'event', label: 'event' },

@@ -1,7 +1,11 @@
 import type { CatalogKind } from '../catalog-object.js';
 
 /** Installed extensions in the compared schemas (name and schema; the version follows the engine, so it is not compared). */
-export const extensions: CatalogKind = {
+export interface ExtensionPayload {
+  version: string;
+}
+
+export const extensions: CatalogKind<'extension'> = {
   kind: 'extension',
   fields: [{ name: 'schema', label: 'schema' }],
   query: () => `

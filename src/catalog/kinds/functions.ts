@@ -11,7 +11,12 @@ const KINDS: Record<string, string> = { f: 'function', p: 'procedure', a: 'aggre
  * SQL and PL/pgSQL bodies are compared by parse tree (see normalizeFunctionBody); other languages byte for
  * byte. The PL/pgSQL parser needs the whole CREATE FUNCTION statement, which Postgres prints for us.
  */
-export const functions: CatalogKind = {
+/** What is compared instead of an attribute as printed: the body by its parse tree. */
+export interface FunctionPayload {
+  comparable: { body: string };
+}
+
+export const functions: CatalogKind<'function'> = {
   kind: 'function',
   fields: [
     { name: 'kind', label: 'kind' },

@@ -7,7 +7,39 @@ import { notExtensionMember } from './shared-sql.js';
  * always as Postgres prints them — never raw pg_node_tree text, which embeds source positions.
  * Indexes cloned onto partitions are left out: the parent's index is the one that was written.
  */
-export const indexes: CatalogKind = {
+/**
+ * The parts of an index the redundant-index rules compare, as Postgres prints them: per key column its text,
+ * opclass, collation and order, the INCLUDE columns, predicate, the constraint it backs, and what depends on it.
+ */
+export interface IndexPayload {
+  method: string;
+  unique: boolean;
+  primary: boolean;
+  exclusion: boolean;
+  nullsNotDistinct: boolean;
+  keyColumns: string[];
+  includeColumns: string[];
+  opclasses: string[];
+  collations: string[];
+  /** indoption per key column: 1 = DESC, 2 = NULLS FIRST. */
+  options: number[];
+  attnums: number[];
+  predicate: string | null;
+  /** Name of the primary key, unique or exclusion constraint the index backs. */
+  constraint: string | null;
+  /** Creation order within one database (the index's oid). */
+  createdOrder: number;
+  /** False after a failed CREATE INDEX CONCURRENTLY. */
+  valid: boolean;
+  /** False for a DEFERRABLE constraint's index. */
+  immediate: boolean;
+  exclusionOperators: string[];
+  /** Foreign keys whose referenced key this index provides. */
+  foreignKeys: string[];
+  reloptions: string[];
+}
+
+export const indexes: CatalogKind<'index'> = {
   kind: 'index',
   fields: [{ name: 'definition', label: 'definition', multiline: true }],
   renameSignature: (o) => withoutDefinitionName(String(o.attributes.definition)),

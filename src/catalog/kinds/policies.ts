@@ -3,7 +3,7 @@ import { qualify, type CatalogKind } from '../catalog-object.js';
 const COMMANDS: Record<string, string> = { r: 'SELECT', a: 'INSERT', w: 'UPDATE', d: 'DELETE', '*': 'ALL' };
 
 /** Row level security policies; expressions printed by Postgres, so extra parentheses or spacing are not drift. */
-export const policies: CatalogKind = {
+export const policies: CatalogKind<'policy'> = {
   kind: 'policy',
   fields: [
     { name: 'command', label: 'command' },

@@ -41,7 +41,13 @@ const IS_SCRATCH_USER = (role: string) =>
 /** What each object type is called as a kind, so grants of a missing object are not repeated. */
 const TARGET_KINDS: Record<string, string> = { 'materialized view': 'view', procedure: 'function', domain: 'type' };
 
-export const privileges: CatalogKind = {
+/** The object a grant is on, so grants of an object missing as a whole are not repeated. */
+export interface PrivilegePayload {
+  object: string;
+  target: { kind: string; key: string };
+}
+
+export const privileges: CatalogKind<'privilege'> = {
   kind: 'privilege',
   optIn: 'privileges',
   fields: [

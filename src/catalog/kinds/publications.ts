@@ -6,7 +6,7 @@ import type { CatalogKind } from '../catalog-object.js';
  * plus the schemas published with FOR TABLES IN SCHEMA. A publication is compared when it publishes all
  * tables, nothing yet, or something in a compared schema; published tables outside them are not listed.
  */
-export const publications: CatalogKind = {
+export const publications: CatalogKind<'publication'> = {
   kind: 'publication',
   fields: [
     { name: 'allTables', label: 'FOR ALL TABLES' },

@@ -6,7 +6,7 @@ import { notExtensionMember } from './shared-sql.js';
  * theirs). Sequences behind identity columns are left out: the column's identity (with its options) covers
  * them, and their names are generated. Values are read as text so that bigint bounds survive every driver.
  */
-export const sequences: CatalogKind = {
+export const sequences: CatalogKind<'sequence'> = {
   kind: 'sequence',
   fields: [
     { name: 'type', label: 'type' },

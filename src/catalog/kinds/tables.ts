@@ -2,7 +2,11 @@ import { qualify, type CatalogKind } from '../catalog-object.js';
 import { notExtensionMember } from './shared-sql.js';
 
 /** Tables (plain and partitioned): row level security, persistence, storage options, partitioning. */
-export const tables: CatalogKind = {
+export interface TablePayload {
+  columns: string[];
+}
+
+export const tables: CatalogKind<'table'> = {
   kind: 'table',
   fields: [
     { name: 'rowSecurity', label: 'row level security' },

@@ -8,7 +8,11 @@ const ENABLED: Record<string, string> = { O: 'ENABLED', D: 'DISABLED', R: 'ENABL
  * arguments) plus whether they fire. Internal triggers (those behind foreign keys) and clones on partitions
  * are left out.
  */
-export const triggers: CatalogKind = {
+export interface TriggerPayload {
+  function: string;
+}
+
+export const triggers: CatalogKind<'trigger'> = {
   kind: 'trigger',
   fields: [
     { name: 'definition', label: 'definition', multiline: true },

@@ -8,7 +8,7 @@ const TYPE_KINDS: Record<string, string> = { e: 'enum', d: 'domain', c: 'composi
  * domains (base type, default, NOT NULL, CHECK constraints printed by Postgres), composite types (attributes
  * in order, with their types and collations) and range types (subtype). Row types of tables are left out.
  */
-export const types: CatalogKind = {
+export const types: CatalogKind<'type'> = {
   kind: 'type',
   fields: [
     { name: 'type', label: 'kind of type' },

@@ -7,7 +7,7 @@ import { notExtensionMember } from './shared-sql.js';
  * spacing, aliases and casts it adds are not drift) and their options (security_invoker, security_barrier,
  * check_option, storage options of a materialized view). Indexes of materialized views are in the index kind.
  */
-export const views: CatalogKind = {
+export const views: CatalogKind<'view'> = {
   kind: 'view',
   fields: [
     { name: 'kind', label: 'kind' },

@@ -1,3 +1,4 @@
+import { payloadOf } from '../../catalog/catalog-object.js';
 import { indexShapes, type IndexShape } from '../redundant-indexes/index-shape.js';
 import type { LintHit, LintRule } from './lint-rule.js';
 
@@ -18,8 +19,9 @@ export const foreignKeyUnindexed: LintRule = {
       const shapes = indexShapes(catalog);
       const hits: LintHit[] = [];
       for (const fk of catalog.get('constraint')?.values() ?? []) {
-        if ((fk.info as { contype?: string } | undefined)?.contype !== 'f' || !fk.table) continue;
-        const columns = ((fk.info as { columns?: string[] }).columns ?? []) as string[];
+        const payload = payloadOf(fk, 'constraint');
+        if (payload?.contype !== 'f' || !fk.table) continue;
+        const columns = payload.columns;
         if (shapes.some((x) => x.table === fk.table && supports(x, columns))) continue;
         const statement = locate('constraint', fk.key);
         if (!statement) continue;

@@ -1,4 +1,4 @@
-import type { CatalogObject } from '../../catalog/catalog-object.js';
+import { payloadOf, type CatalogObject } from '../../catalog/catalog-object.js';
 import { functions } from '../../catalog/kinds/functions.js';
 import type { ScratchDatabase } from '../../engine/scratch-database.js';
 import type { ParsedStatement } from '../../parse/parse-sql.js';
@@ -58,7 +58,7 @@ async function readFunctions(statement: ParsedStatement, db: ScratchDatabase, ve
 }
 
 function bodyOf(fn: CatalogObject): string {
-  return String((fn.info?.comparable as { body?: string } | undefined)?.body ?? fn.attributes.body);
+  return String(payloadOf(fn, 'function')?.comparable.body ?? fn.attributes.body);
 }
 
 function comparable(fn: CatalogObject): string {

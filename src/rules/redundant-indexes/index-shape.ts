@@ -1,7 +1,7 @@
-import type { Catalog, CatalogObject } from '../../catalog/catalog-object.js';
+import { payloadOf, type Catalog, type CatalogObject } from '../../catalog/catalog-object.js';
 
 /**
- * The parts of an index the redundancy rules compare, read from the index kind's `info`. Every part is text
+ * The parts of an index the redundancy rules compare, from the index kind's payload (IndexPayload). Every part is text
  * Postgres printed (pg_get_indexdef per column, pg_get_expr, opclass and collation names), never raw
  * pg_node_tree, which embeds source positions and would make equal expressions look different.
  */
@@ -44,30 +44,30 @@ export function indexShapes(catalog: Catalog): IndexShape[] {
 }
 
 function toShape(o: CatalogObject): IndexShape {
-  const info = (o.info ?? {}) as Record<string, any>;
+  const info = payloadOf(o, 'index');
   return {
     key: o.key,
     table: o.table ?? '',
     name: o.name,
     definition: String(o.attributes.definition ?? ''),
-    method: info.method,
-    unique: Boolean(info.unique),
-    primary: Boolean(info.primary),
-    exclusion: Boolean(info.exclusion),
-    nullsNotDistinct: Boolean(info.nullsNotDistinct),
-    valid: info.valid !== false,
-    immediate: info.immediate !== false,
-    keyColumns: info.keyColumns ?? [],
-    includeColumns: info.includeColumns ?? [],
-    opclasses: info.opclasses ?? [],
-    collations: info.collations ?? [],
-    options: info.options ?? [],
-    predicate: info.predicate ?? null,
-    constraint: info.constraint ?? null,
-    exclusionOperators: info.exclusionOperators ?? [],
-    foreignKeys: info.foreignKeys ?? [],
-    reloptions: info.reloptions ?? [],
-    createdOrder: Number(info.createdOrder ?? 0),
+    method: info?.method ?? '',
+    unique: info?.unique ?? false,
+    primary: info?.primary ?? false,
+    exclusion: info?.exclusion ?? false,
+    nullsNotDistinct: info?.nullsNotDistinct ?? false,
+    valid: info?.valid !== false,
+    immediate: info?.immediate !== false,
+    keyColumns: info?.keyColumns ?? [],
+    includeColumns: info?.includeColumns ?? [],
+    opclasses: info?.opclasses ?? [],
+    collations: info?.collations ?? [],
+    options: info?.options ?? [],
+    predicate: info?.predicate ?? null,
+    constraint: info?.constraint ?? null,
+    exclusionOperators: info?.exclusionOperators ?? [],
+    foreignKeys: info?.foreignKeys ?? [],
+    reloptions: info?.reloptions ?? [],
+    createdOrder: Number(info?.createdOrder ?? 0),
   };
 }
 
