@@ -52,89 +52,113 @@ export async function checkMigrationHistory(options: HistoryCheckOptions): Promi
   const { files, locations } = await listMigrations(options);
   const show = (path: string) => displayPath(path, options.cwd);
   for (const f of files) result.checked.push({ kind: 'migration', object: show(f.path) });
-
   const flyway = (options.format ?? 'flyway') === 'flyway';
-  for (const f of files) {
-    if (flyway && f.inFolder && !f.version && parseFlywayName(basename(f.path)).type === 'other') {
-      // A warning: the file is not applied, which is not drift, but the author surely meant it to run.
-      result.findings.push(finding('migration-misnamed', 'misnamed', show(f.path), `${show(f.path)} does not follow Flyway's naming (V<version>__<description>.sql or R__<description>.sql), so it is not applied and Flyway never runs it; rename it`, { name: basename(f.path) }));
-    }
-  }
-  const byVersion = new Map<string, MigrationOnDisk[]>();
-  for (const f of files) if (flyway && f.version) byVersion.set(versionKey(f.version), [...(byVersion.get(versionKey(f.version)) ?? []), f]);
-  for (const [version, same] of byVersion) {
-    for (const f of same.slice(1)) {
-      result.findings.push(finding('migration-duplicate-version', 'duplicate', show(f.path), `${show(f.path)} has version ${version}, like ${show(same[0].path)}; Flyway refuses two migrations with one version — give it the next free version`, { version, others: same.filter((o) => o !== f).map((o) => show(o.path)) }));
-    }
-  }
+  const byVersion = flyway ? groupByVersion(files) : new Map<string, MigrationOnDisk[]>();
+  if (flyway) result.findings.push(...misnamed(files, show), ...duplicateVersions(byVersion, show));
   if (files.length === 0) return result;
 
-  const skipped = 'migration-history checks';
   const top = await git(dirname(files[0].path), ['rev-parse', '--show-toplevel']);
   if (!top.ok) {
-    result.warnings.push(top.missing ? `${skipped} skipped: git is not installed` : `${skipped} skipped: ${show(dirname(files[0].path))} is not inside a git repository`);
+    result.warnings.push(top.missing ? `${SKIPPED} skipped: git is not installed` : `${SKIPPED} skipped: ${show(dirname(files[0].path))} is not inside a git repository`);
     return result;
   }
   const root = await realpath(top.stdout.toString('utf8').trim());
   for (const f of files) f.gitPath = toGitPath(root, await realpath(f.path));
   const specs = await Promise.all(locations.map(async (l) => toGitPath(root, await realpath(l))));
-
-  const tracked = await git(root, ['ls-files', '-z', '--', ...specs]);
-  if (tracked.ok) {
-    const names = new Set(tracked.stdout.toString('utf8').split('\0'));
-    for (const f of files) {
-      if (names.has(f.gitPath!)) continue;
-      const severity: Severity = options.ci ? 'error' : 'warning';
-      result.findings.push({ ...finding('migration-untracked', 'untracked', show(f.path), `${show(f.path)} is not tracked by git: it will not be in the commit that deploys; git add it (or delete it)`, {}), severity });
-    }
-  }
+  result.findings.push(...(await untracked(root, specs, files, show, options.ci)));
 
   if (!flyway) {
-    if (options.baseRef) result.warnings.push(`${skipped} against ${options.baseRef} skipped: they follow Flyway's rules (checksums, versions), and these migrations are ${options.format}'s`);
+    if (options.baseRef) result.warnings.push(`${SKIPPED} against ${options.baseRef} skipped: they follow Flyway's rules (checksums, versions), and these migrations are ${options.format}'s`);
     return result;
   }
   if (!options.baseRef) {
-    result.warnings.push(`${skipped} against a base revision skipped: pass --base-ref REV (e.g. origin/main; in GitHub Actions it defaults to origin/$GITHUB_BASE_REF)`);
+    result.warnings.push(`${SKIPPED} against a base revision skipped: pass --base-ref REV (e.g. origin/main; in GitHub Actions it defaults to origin/$GITHUB_BASE_REF)`);
     return result;
   }
   const base = options.baseRef;
   const exists = await git(root, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`]);
   if (!exists.ok) {
-    result.warnings.push(`${skipped} against ${base} skipped: git does not know that revision; fetch it first (e.g. git fetch origin ${base.replace(/^origin\//, '')})`);
+    result.warnings.push(`${SKIPPED} against ${base} skipped: git does not know that revision; fetch it first (e.g. git fetch origin ${base.replace(/^origin\//, '')})`);
     return result;
   }
-  const listed = await git(root, ['ls-tree', '-r', '-z', '--name-only', base, '--', ...specs]);
+  result.findings.push(...(await againstBase({ root, base, specs, files, byVersion, show })));
+  return result;
+}
+
+const SKIPPED = 'migration-history checks';
+
+function groupByVersion(files: MigrationOnDisk[]): Map<string, MigrationOnDisk[]> {
+  const byVersion = new Map<string, MigrationOnDisk[]>();
+  for (const f of files) if (f.version) byVersion.set(versionKey(f.version), [...(byVersion.get(versionKey(f.version)) ?? []), f]);
+  return byVersion;
+}
+
+/** Files in a migrations folder Flyway would never run. */
+function misnamed(files: MigrationOnDisk[], show: (path: string) => string): Finding[] {
+  // A warning: the file is not applied, which is not drift, but the author surely meant it to run.
+  return files
+    .filter((f) => f.inFolder && !f.version && parseFlywayName(basename(f.path)).type === 'other')
+    .map((f) => finding('migration-misnamed', 'misnamed', show(f.path), `${show(f.path)} does not follow Flyway's naming (V<version>__<description>.sql or R__<description>.sql), so it is not applied and Flyway never runs it; rename it`, { name: basename(f.path) }));
+}
+
+function duplicateVersions(byVersion: Map<string, MigrationOnDisk[]>, show: (path: string) => string): Finding[] {
+  return [...byVersion].flatMap(([version, same]) =>
+    same.slice(1).map((f) => finding('migration-duplicate-version', 'duplicate', show(f.path), `${show(f.path)} has version ${version}, like ${show(same[0].path)}; Flyway refuses two migrations with one version — give it the next free version`, { version, others: same.filter((o) => o !== f).map((o) => show(o.path)) })),
+  );
+}
+
+/** Migration files git does not track: they will not be in the commit that deploys (an error in CI). */
+async function untracked(root: string, specs: string[], files: MigrationOnDisk[], show: (path: string) => string, ci?: boolean): Promise<Finding[]> {
+  const tracked = await git(root, ['ls-files', '-z', '--', ...specs]);
+  if (!tracked.ok) return [];
+  const names = new Set(tracked.stdout.toString('utf8').split('\0'));
+  const severity: Severity = ci ? 'error' : 'warning';
+  return files
+    .filter((f) => !names.has(f.gitPath!))
+    .map((f) => ({ ...finding('migration-untracked', 'untracked', show(f.path), `${show(f.path)} is not tracked by git: it will not be in the commit that deploys; git add it (or delete it)`, {}), severity }));
+}
+
+/** Applied migrations (those at the base revision) deleted, renamed or edited since; new ones numbered below them. */
+async function againstBase(at: { root: string; base: string; specs: string[]; files: MigrationOnDisk[]; byVersion: Map<string, MigrationOnDisk[]>; show: (path: string) => string }): Promise<Finding[]> {
+  const { root, base, show } = at;
+  const listed = await git(root, ['ls-tree', '-r', '-z', '--name-only', base, '--', ...at.specs]);
   const basePaths = listed.ok ? listed.stdout.toString('utf8').split('\0').filter((p) => p.toLowerCase().endsWith('.sql')) : [];
   const applied = basePaths
     .map((p) => ({ gitPath: p, name: parseFlywayName(basename(p)) }))
     .flatMap((b) => (b.name.type === 'versioned' ? [{ gitPath: b.gitPath, version: b.name.version }] : []));
   const blobs = await readBlobs(root, base, applied.map((a) => a.gitPath));
   const showGit = (p: string) => show(join(root, ...p.split('/')));
-  const appliedVersions = new Set(applied.map((a) => versionKey(a.version)));
-
+  const findings: Finding[] = [];
   for (const a of applied) {
-    const now = byVersion.get(versionKey(a.version))?.[0];
+    const now = at.byVersion.get(versionKey(a.version))?.[0];
     const was = showGit(a.gitPath);
     if (!now) {
-      result.findings.push(finding('migration-deleted', 'deleted', was, `${was} existed at ${base} and is gone: databases that ran it fail Flyway's validation ("applied migration not resolved locally"); restore it`, { baseRef: base, version: a.version.join('.') }));
+      findings.push(finding('migration-deleted', 'deleted', was, `${was} existed at ${base} and is gone: databases that ran it fail Flyway's validation ("applied migration not resolved locally"); restore it`, { baseRef: base, version: a.version.join('.') }));
       continue;
     }
-    const current = await readFile(now.path);
-    const old = blobs.get(a.gitPath);
-    const checksum = old ? { base: flywayChecksum(old), current: flywayChecksum(current) } : undefined;
+    const changed = await changedSinceBase(now, blobs.get(a.gitPath));
     if (basename(a.gitPath) !== basename(now.path)) {
-      result.findings.push(finding('migration-renamed', 'renamed', show(now.path), `${show(now.path)} was ${was} at ${base}: Flyway records the description of applied migrations, so databases that ran it fail validation; keep the old name`, { baseRef: base, from: was, to: show(now.path), version: a.version.join('.'), ...(checksum && checksum.base !== checksum.current ? { checksum } : {}) }, { file: show(now.path), line: 1, column: 1, endLine: 1 }));
-    } else if (checksum && checksum.base !== checksum.current) {
-      const line = firstChangedLine(old!, current);
-      result.findings.push(finding('migration-edited', 'edited', show(now.path), `${show(now.path)} changed after it was applied (Flyway checksum ${checksum.base} at ${base}, now ${checksum.current}): databases that ran it fail validation and never get the change; revert it and put the change in a new migration`, { baseRef: base, checksum, firstChangedLine: line }, { file: show(now.path), line, column: 1, endLine: line }));
+      findings.push(finding('migration-renamed', 'renamed', show(now.path), `${show(now.path)} was ${was} at ${base}: Flyway records the description of applied migrations, so databases that ran it fail validation; keep the old name`, { baseRef: base, from: was, to: show(now.path), version: a.version.join('.'), ...(changed ? { checksum: changed.checksum } : {}) }, { file: show(now.path), line: 1, column: 1, endLine: 1 }));
+    } else if (changed) {
+      const { checksum, line } = changed;
+      findings.push(finding('migration-edited', 'edited', show(now.path), `${show(now.path)} changed after it was applied (Flyway checksum ${checksum.base} at ${base}, now ${checksum.current}): databases that ran it fail validation and never get the change; revert it and put the change in a new migration`, { baseRef: base, checksum, firstChangedLine: line }, { file: show(now.path), line, column: 1, endLine: line }));
     }
   }
+  const appliedVersions = new Set(applied.map((a) => versionKey(a.version)));
   const newest = applied.reduce<string[] | undefined>((max, a) => (!max || compareVersions(a.version, max) > 0 ? a.version : max), undefined);
-  for (const f of files) {
+  for (const f of at.files) {
     if (!f.version || !newest || appliedVersions.has(versionKey(f.version)) || compareVersions(f.version, newest) >= 0) continue;
-    result.findings.push(finding('migration-out-of-order', 'out-of-order', show(f.path), `${show(f.path)} is new but its version ${f.version.join('.')} is below ${newest.join('.')}, the newest at ${base}: Flyway will not run it on databases that are already past it; give it a version above ${newest.join('.')}`, { baseRef: base, version: f.version.join('.'), newestAtBase: newest.join('.') }));
+    findings.push(finding('migration-out-of-order', 'out-of-order', show(f.path), `${show(f.path)} is new but its version ${f.version.join('.')} is below ${newest.join('.')}, the newest at ${base}: Flyway will not run it on databases that are already past it; give it a version above ${newest.join('.')}`, { baseRef: base, version: f.version.join('.'), newestAtBase: newest.join('.') }));
   }
-  return result;
+  return findings;
+}
+
+/** The Flyway checksums of a file at the base and now, and the first line that differs, when they differ. */
+async function changedSinceBase(now: MigrationOnDisk, old: Buffer | undefined): Promise<{ checksum: { base: number; current: number }; line: number } | undefined> {
+  if (!old) return undefined;
+  const current = await readFile(now.path);
+  const checksum = { base: flywayChecksum(old), current: flywayChecksum(current) };
+  return checksum.base === checksum.current ? undefined : { checksum, line: firstChangedLine(old, current) };
 }
 
 /** The files the pipeline reads, plus every `.sql` in the folders (misnamed ones included). */
