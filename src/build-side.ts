@@ -9,7 +9,7 @@ import type { Checkpoints } from './engine/checkpoints.js';
 import type { Catalog } from './catalog/catalog-object.js';
 import { introspectCatalog, type IntrospectOptions } from './catalog/introspect.js';
 import type { EngineProvider } from './engine/start-engine.js';
-import type { ScratchDatabase } from './engine/scratch-database.js';
+import type { Engine, ScratchDatabase } from './engine/scratch-database.js';
 import type { ParsedFile } from './parse/parse-sql.js';
 import { trace } from './trace.js';
 
@@ -77,12 +77,7 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
   trace(`${request.side}: engine ready`, t);
   const useCheckpoints = request.cache && request.side === 'migrations' && engine.supportsCheckpoints && !(engine.checkpoints && changesRoles(request.files));
   const store: Checkpoints | undefined = useCheckpoints ? (engine.checkpoints ?? request.cache!.checkpoints) : undefined;
-  let start = store ? await store.findLongest(request.tracer ? keys.slice(0, request.tracer.firstTraced) : keys) : undefined;
-  let db = start ? await openCheckpoint(request, store!, start) : undefined;
-  if (!db) {
-    start = undefined;
-    db = await engine.createScratch({ label: request.side, extensions: request.extensions, statements: countStatements(request.files), largest: request.largest });
-  }
+  const { db, start } = await openSide(request, engine, store, keys);
   trace(`${request.side}: scratch database open${start ? ' from checkpoint' : ''}`, t);
   t = performance.now();
   try {
@@ -95,24 +90,7 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
     if (request.platformSql && !start) await db.exec(request.platformSql);
     const remaining = request.files.slice(first);
     const onFile: OnFile | undefined = request.onFile && ((file, index) => request.onFile!(file, first + index, request.files.length));
-    if (request.apply) {
-      await request.apply(db, remaining, onFile);
-    } else if (request.side === 'reference') {
-      await applyReference(db, remaining, onFile);
-    } else if (useCheckpoints && remaining.length > 0) {
-      // Keep the states before and after the newest migration: the next run usually adds a migration
-      // (starts from the last state) or edits the newest one (starts from the one before).
-      const began = performance.now();
-      const worthSaving = () => performance.now() - began > (request.checkpointThresholdMs ?? CHECKPOINT_WORTH_MS);
-      await applyMigrations(db, remaining.slice(0, -1), onFile, request.tracer);
-      if (remaining.length > 1 && worthSaving()) {
-        await saveCheckpoint(store!, keys[keys.length - 2], db, request.onNotice);
-      }
-      await applyMigrations(db, remaining.slice(-1), onFile && ((file) => onFile(file, remaining.length - 1, remaining.length)), request.tracer);
-      if (worthSaving()) await saveCheckpoint(store!, finalKey!, db, request.onNotice);
-    } else {
-      await applyMigrations(db, remaining, onFile, request.tracer);
-    }
+    await applyFiles(request, db, remaining, onFile, store && { store, keys });
     trace(`${request.side}: applied ${remaining.length} files`, t);
     t = performance.now();
     const catalog = await introspectCatalog(db, { ...request.introspect, versionNum: engine.info.versionNum });
@@ -124,6 +102,33 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
     await db.close();
     trace(`${request.side}: closed`, closing);
   }
+}
+
+/** The side's scratch database: from the checkpoint of the longest unchanged prefix when there is a good one, else empty. */
+async function openSide(request: SideRequest, engine: Engine, store: Checkpoints | undefined, keys: string[]): Promise<{ db: ScratchDatabase; start?: { index: number } }> {
+  // A traced file must really be applied: start at most from the state before the first one.
+  const start = store ? await store.findLongest(request.tracer ? keys.slice(0, request.tracer.firstTraced) : keys) : undefined;
+  const fromCheckpoint = start ? await openCheckpoint(request, store!, start) : undefined;
+  if (fromCheckpoint) return { db: fromCheckpoint, start };
+  return { db: await engine.createScratch({ label: request.side, extensions: request.extensions, statements: countStatements(request.files), largest: request.largest }) };
+}
+
+/**
+ * Applies the files still to apply. With checkpoints, the states before and after the newest migration are
+ * kept: the next run usually adds a migration (starts from the last state) or edits the newest one (starts
+ * from the one before).
+ */
+async function applyFiles(request: SideRequest, db: ScratchDatabase, remaining: ParsedFile[], onFile: OnFile | undefined, checkpoints: { store: Checkpoints; keys: string[] } | undefined): Promise<void> {
+  if (request.apply) return request.apply(db, remaining, onFile);
+  if (request.side === 'reference') return applyReference(db, remaining, onFile);
+  if (!checkpoints || remaining.length === 0) return applyMigrations(db, remaining, onFile, request.tracer);
+  const { store, keys } = checkpoints;
+  const began = performance.now();
+  const worthSaving = () => performance.now() - began > (request.checkpointThresholdMs ?? CHECKPOINT_WORTH_MS);
+  await applyMigrations(db, remaining.slice(0, -1), onFile, request.tracer);
+  if (remaining.length > 1 && worthSaving()) await saveCheckpoint(store, keys[keys.length - 2], db, request.onNotice);
+  await applyMigrations(db, remaining.slice(-1), onFile && ((file) => onFile(file, remaining.length - 1, remaining.length)), request.tracer);
+  if (worthSaving()) await saveCheckpoint(store, keys[keys.length - 1], db, request.onNotice);
 }
 
 /**

@@ -26,39 +26,53 @@ type Changed = Record<string, Record<string, AttributeValue>>;
  */
 export function diffCatalogs(reference: Catalog, migrations: Catalog, options: DiffOptions = {}): Finding[] {
   const other = SIDE_WORDS[options.other ?? 'migrations'];
-  const findings: Finding[] = [];
-  const wholeTables = new Set<string>();
-  const wholeObjects = new Set<string>();
-  const coveredByWhole = (object: CatalogObject) =>
-    (object.table !== undefined && object.table !== object.key && wholeTables.has(object.table)) ||
-    (targetOf(object) !== undefined && wholeObjects.has(targetId(targetOf(object)!)));
-  for (const kind of CATALOG_KINDS) {
-    const ref = reference.get(kind.kind) ?? new Map<string, CatalogObject>();
-    const mig = migrations.get(kind.kind) ?? new Map<string, CatalogObject>();
+  const wholes = new WholeObjects();
+  return CATALOG_KINDS.flatMap((kind) => {
     const fields = kind.fields.filter((f) => !f.optIn || (f.optIn === 'strictColumnOrder' && options.strictColumnOrder));
-    const missing: CatalogObject[] = [];
-    const extra: CatalogObject[] = [];
-    for (const [key, object] of ref) {
-      if (coveredByWhole(object)) continue;
-      if (!mig.has(key)) {
-        if (!skipped(kind, object)) missing.push(object);
-        continue;
-      }
-      const changed = compareFields(fields, object, mig.get(key)!, other);
-      if (Object.keys(changed).length > 0) findings.push(changedFinding(object, changed, fields, other));
+    return diffKind(kind, reference.get(kind.kind) ?? new Map(), migrations.get(kind.kind) ?? new Map(), fields, other, wholes);
+  });
+}
+
+/**
+ * Objects missing or extra as a whole, so their parts are not reported again: kinds come in registry order,
+ * containers (tables, views) before what they contain, comments and grants last.
+ */
+class WholeObjects {
+  private readonly tables = new Set<string>();
+  private readonly objects = new Set<string>();
+
+  add(object: CatalogObject): void {
+    if (CONTAINERS.has(object.kind)) this.tables.add(object.key);
+    this.objects.add(targetId(object));
+  }
+
+  covers(object: CatalogObject): boolean {
+    const target = targetOf(object);
+    return (object.table !== undefined && object.table !== object.key && this.tables.has(object.table)) || (target !== undefined && this.objects.has(targetId(target)));
+  }
+}
+
+/** One kind: changed objects, then renames, then what is missing and extra (which the later kinds then skip). */
+function diffKind(kind: CatalogKind, ref: Map<string, CatalogObject>, mig: Map<string, CatalogObject>, fields: FieldSpec[], other: SideWords, wholes: WholeObjects): Finding[] {
+  const findings: Finding[] = [];
+  const missing: CatalogObject[] = [];
+  for (const [key, object] of ref) {
+    if (wholes.covers(object)) continue;
+    const counterpart = mig.get(key);
+    if (!counterpart) {
+      if (!skipped(kind, object)) missing.push(object);
+      continue;
     }
-    for (const [key, object] of mig) {
-      if (ref.has(key) || skipped(kind, object) || coveredByWhole(object)) continue;
-      extra.push(object);
-    }
-    const pairs = pairRenames(kind, missing, extra);
-    for (const { reference: a, migrations: b } of pairs.renamed) findings.push(renamedFinding(a, b, other));
-    for (const [change, objects] of [['missing', pairs.missing], ['extra', pairs.extra]] as const) {
-      for (const object of objects) {
-        if (CONTAINERS.has(object.kind)) wholeTables.add(object.key);
-        wholeObjects.add(targetId(object));
-        findings.push(presenceFinding(object, change, other));
-      }
+    const changed = compareFields(fields, object, counterpart, other);
+    if (Object.keys(changed).length > 0) findings.push(changedFinding(object, changed, fields, other));
+  }
+  const extra = [...mig].filter(([key, object]) => !ref.has(key) && !skipped(kind, object) && !wholes.covers(object)).map(([, object]) => object);
+  const pairs = pairRenames(kind, missing, extra);
+  for (const { reference: a, migrations: b } of pairs.renamed) findings.push(renamedFinding(a, b, other));
+  for (const [change, objects] of [['missing', pairs.missing], ['extra', pairs.extra]] as const) {
+    for (const object of objects) {
+      wholes.add(object);
+      findings.push(presenceFinding(object, change, other));
     }
   }
   return findings;
