@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Concurrent golden scenarios each start two engines: a few at a time keeps memory bounded.
+    maxConcurrency: 3,
   },
 });
