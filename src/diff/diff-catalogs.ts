@@ -63,6 +63,7 @@ function diffKind(kind: CatalogKind, ref: Map<string, CatalogObject>, mig: Map<s
       if (!skipped(kind, object)) missing.push(object);
       continue;
     }
+    if (backsConstraint(kind, object) || backsConstraint(kind, counterpart)) continue;
     const changed = compareFields(fields, object, counterpart, other);
     if (Object.keys(changed).length > 0) findings.push(changedFinding(object, changed, fields, other));
   }
@@ -90,7 +91,16 @@ function targetId(o: { kind: string; key: string }): string {
  * is there exactly when its partitioned table's column is, which is reported instead.
  */
 function skipped(kind: CatalogKind, object: CatalogObject): boolean {
-  return (kind.kind === 'index' && Boolean(payloadOf(object, 'index')?.constraint)) || payloadOf(object, 'column')?.inherited === true;
+  return backsConstraint(kind, object) || payloadOf(object, 'column')?.inherited === true;
+}
+
+/**
+ * The index of a primary key, UNIQUE or EXCLUDE constraint: everything its definition says (keys, INCLUDE,
+ * NULLS NOT DISTINCT, an exclusion's WHERE, storage options) is in the constraint's definition too, so a change
+ * is one constraint finding, and a constraint on one side only is one constraint finding, never also an index one.
+ */
+function backsConstraint(kind: CatalogKind, object: CatalogObject): boolean {
+  return kind.kind === 'index' && Boolean(payloadOf(object, 'index')?.constraint);
 }
 
 /** The object a comment or grant is on. */
