@@ -17,6 +17,12 @@ describe('function bodies compared by meaning', () => {
     ['plpgsql', 'BEGIN NEW.updated_at := now(); RETURN NEW; END', '\n  -- touch\n  begin\n    new.updated_at   :=  NOW();  /* why */\n    return new;\n  end;'],
     ['plpgsql', 'DECLARE x int := 1; BEGIN IF x > 1 THEN RETURN NULL; END IF; RETURN NEW; END', 'declare X integer := (1); begin if (x > 1) then return null; end if; return new; end'],
     ['plpgsql', 'BEGIN PERFORM 1 FROM t WHERE a = 1; RETURN NEW; END', 'BEGIN PERFORM 1\n  FROM t /* c */ WHERE (a = 1); RETURN NEW; END'],
+    // RETURN of a variable is parsed as a variable reference; with parentheses, as an expression naming it.
+    ['plpgsql', 'BEGIN RETURN NEW; END', 'BEGIN RETURN (NEW); END'],
+    ['plpgsql', 'BEGIN RETURN OLD; END', 'begin return ( old ) ; end'],
+    ['plpgsql', 'DECLARE r int := 1; BEGIN r := 2; RETURN r; END', 'DECLARE r integer := 1; BEGIN r := 2; RETURN ((r)); END'],
+    ['plpgsql', 'DECLARE a int := 1; b int := 2; BEGIN RETURN b; END', 'DECLARE a int := 1; b int := 2; BEGIN RETURN (b); END'],
+    ['plpgsql', 'BEGIN RETURN NEW.n::int; END', 'BEGIN RETURN CAST(new.n AS integer); END'],
     ['sql', 'select a+1 from t where b = 2', 'SELECT (a + 1)\n  FROM t -- x\n WHERE b = 2'],
     ['sql', 'select a::int', 'select cast(a as integer)'],
   ];
@@ -35,6 +41,10 @@ describe('function bodies compared by meaning', () => {
     ['plpgsql', 'BEGIN NEW.n := NEW.n + 1; RETURN NEW; END', 'BEGIN NEW.m := NEW.n + 1; RETURN NEW; END'],
     ['plpgsql', 'BEGIN IF NEW.n > 0 THEN RETURN NEW; END IF; RETURN NULL; END', 'BEGIN IF NEW.n < 0 THEN RETURN NEW; END IF; RETURN NULL; END'],
     ['plpgsql', 'BEGIN RETURN NEW; END', 'BEGIN RAISE NOTICE $$x$$; RETURN NEW; END'],
+    ['plpgsql', 'BEGIN RETURN NEW; END', 'BEGIN RETURN (OLD); END'],
+    ['plpgsql', 'BEGIN RETURN NEW; END', 'BEGIN RETURN OLD; END'],
+    ['plpgsql', 'DECLARE a int := 1; b int := 2; BEGIN RETURN a; END', 'DECLARE a int := 1; b int := 2; BEGIN RETURN (b); END'],
+    ['plpgsql', 'DECLARE r int := 1; BEGIN RETURN r; END', 'DECLARE r int := 1; BEGIN RETURN (r + 1); END'],
     ['sql', 'select a+1 from t where b = 2', 'select a+1 from t where b = 3'],
     ['sql', 'select a+1 from t', 'select a-1 from t'],
     ['sql', "select 'Abc'", "select 'abc'"],

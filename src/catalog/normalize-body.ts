@@ -62,23 +62,47 @@ function withoutPositions(node: unknown): unknown {
 
 /**
  * PL/pgSQL parse tree without line numbers; the SQL it embeds as text (expressions, queries, assignments,
- * declared types) replaced by its own normalised form.
+ * declared types) replaced by its own normalised form. `datums` are the variables of the function being read.
  */
-function canonicalPlpgsql(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(canonicalPlpgsql);
+function canonicalPlpgsql(node: unknown, datums: unknown[] = []): unknown {
+  if (Array.isArray(node)) return node.map((n) => canonicalPlpgsql(n, datums));
   if (!node || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     if (POSITION_KEYS.has(key)) continue;
-    if (key === 'PLpgSQL_expr' && value && typeof value === 'object') {
+    if (key === 'PLpgSQL_function' && value && typeof value === 'object') {
+      out[key] = canonicalPlpgsql(value, ((value as { datums?: unknown[] }).datums ?? []));
+    } else if ((key === 'PLpgSQL_stmt_return' || key === 'PLpgSQL_stmt_return_next') && value && typeof value === 'object') {
+      out[key] = canonicalPlpgsql(returnedVariableAsExpression(value as Record<string, unknown>, datums), datums);
+    } else if (key === 'PLpgSQL_expr' && value && typeof value === 'object') {
       const { query, parseMode } = value as { query?: string; parseMode?: number };
-      out[key] = { ...(canonicalPlpgsql(value) as object), query: typeof query === 'string' ? normalizeEmbedded(query, parseMode ?? 0) : query };
+      out[key] = { ...(canonicalPlpgsql(value, datums) as object), query: typeof query === 'string' ? normalizeEmbedded(query, parseMode ?? 0) : query };
     } else if (key === 'PLpgSQL_type' && value && typeof value === 'object') {
       const { typname } = value as { typname?: string };
-      out[key] = { ...(canonicalPlpgsql(value) as object), typname: typeof typname === 'string' ? normalizeTypeName(typname) : typname };
-    } else out[key] = canonicalPlpgsql(value);
+      out[key] = { ...(canonicalPlpgsql(value, datums) as object), typname: typeof typname === 'string' ? normalizeTypeName(typname) : typname };
+    } else out[key] = canonicalPlpgsql(value, datums);
   }
   return out;
+}
+
+/**
+ * `RETURN NEW` parses as "return variable 0" but `RETURN (NEW)` as the expression `(NEW)`: the same value.
+ * A returned variable becomes the expression that names it, so both read the same once expressions are
+ * normalised (and a variable is known by its name, not its number among the declarations).
+ */
+function returnedVariableAsExpression(statement: Record<string, unknown>, datums: unknown[]): Record<string, unknown> {
+  const { retvarno, ...rest } = statement;
+  if (typeof retvarno !== 'number') return statement;
+  const datum = datums[retvarno] as { PLpgSQL_var?: { refname?: string }; PLpgSQL_rec?: { refname?: string } } | undefined;
+  const name = datum?.PLpgSQL_var?.refname ?? datum?.PLpgSQL_rec?.refname;
+  // Rows (OUT parameters returned by a bare RETURN) have no name an expression could use: keep the number.
+  if (typeof name !== 'string') return statement;
+  return { ...rest, expr: { PLpgSQL_expr: { query: quoteIdentifier(name), parseMode: 2 } } };
+}
+
+/** A name as a SQL identifier that reads back as exactly that name. */
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }
 
 /** PL/pgSQL parse modes (RawParseMode): 0 a statement, 2 an expression, 3–5 an assignment `target := expr`. */
