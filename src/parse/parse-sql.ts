@@ -52,7 +52,9 @@ export async function parseSqlFile(file: SqlFile): Promise<ParsedFile> {
   const lines = new LineIndex(file.text);
   let tree: { stmts?: Array<{ stmt: Record<string, any>; stmt_location?: number; stmt_len?: number }> };
   try {
-    tree = parseSync(file.text) as typeof tree;
+    // The parser rejects only the 0-byte text ("Query cannot be empty") and returns no statement for whitespace
+    // or comments: every statement-free file is the same input (see statementFreeFileNotes).
+    tree = file.text === '' ? {} : (parseSync(file.text) as typeof tree);
   } catch (error) {
     const details = (error as { sqlDetails?: { message: string; cursorPosition: number } }).sqlDetails;
     const position = lines.position(Math.max(0, details?.cursorPosition ?? 0));

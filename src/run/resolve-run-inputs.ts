@@ -6,6 +6,7 @@ import type { VerifyOptions } from '../options.js';
 import type { ParsedFile } from '../parse/parse-sql.js';
 import { platformFor, withoutPreinstalled } from '../platforms/platform.js';
 import { parseScript, readScripts } from '../parse/psql-script.js';
+import { statementFreeFileNotes } from '../parse/statement-free-files.js';
 import type { RunInputs } from './step.js';
 
 /**
@@ -40,7 +41,7 @@ export async function resolveRunInputs(want: { reference: boolean; migrations: b
       migrationFormat: resolved.migrationFormat,
       ...(platform ? { platform } : {}),
       parsed: { reference: r, baseline: b, setup, migrations: m },
-      warnings: [...platformNotes, ...resolved.warnings],
+      warnings: [...platformNotes, ...resolved.warnings, ...statementFreeFileNotes([...r, ...b, ...setup, ...m])],
       findings: resolved.findings,
     };
   }
@@ -49,7 +50,8 @@ export async function resolveRunInputs(want: { reference: boolean; migrations: b
     if (options.reference.length === 0) throw new InputError('no reference schema given; pass --reference PATH or set "reference" in verify-schema.config.json');
     reference = await expandPlain(options.reference, 'reference', cwd);
   }
-  return { cwd, reference, baseline: [], migrations: [], migrationPaths: [], migrationFiles: [], toolTables: [], unapplied: [], migrationList: [], parsed: { reference: await parseAll(reference, cwd), baseline: [], setup: [], migrations: [] }, warnings: [], findings: [] };
+  const parsedReference = await parseAll(reference, cwd);
+  return { cwd, reference, baseline: [], migrations: [], migrationPaths: [], migrationFiles: [], toolTables: [], unapplied: [], migrationList: [], parsed: { reference: parsedReference, baseline: [], setup: [], migrations: [] }, warnings: statementFreeFileNotes(parsedReference), findings: [] };
 }
 
 /** Reference and baseline files are psql scripts (pg_dump output, `\i` includes): see parseScript. */
