@@ -63,9 +63,14 @@ describe('CI formats on the guide scenario', () => {
   it('exits 1 and writes every format to its own --output, annotations to stdout', () => {
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(1);
-    // 5 drift errors, and the two indexes V006 drops reported as redundant (warnings) on the migrations side.
-    expect(report.findings).toHaveLength(7);
-    expect(report.findings.filter((f) => f.severity === 'warning').map((f) => f.code)).toEqual(['index-covered-by-constraint', 'index-covered-by-constraint']);
+    // 5 drift errors, the two indexes V006 drops reported as redundant (warnings) on the migrations side, and the
+    // entity_id index the guide missed, redundant on both sides.
+    expect(report.findings).toHaveLength(8);
+    expect(report.findings.filter((f) => f.severity === 'warning').map((f) => `${f.code} ${f.object}`)).toEqual([
+      'index-covered-by-constraint public.idx_entity_attribute_provenance_entity',
+      'index-covered-by-constraint public.idx_integration_connections_workspace',
+      'index-covered-by-constraint public.idx_integration_definitions_slug',
+    ]);
   });
 
   it('github: annotates the exact reference and migration lines', () => {
@@ -81,8 +86,10 @@ describe('CI formats on the guide scenario', () => {
     expect(lines.some((l) => l.startsWith('::error file=db/migration/V004__create_integration_connections.sql,line=26,endLine=33,col=1,title=policy-extra'))).toBe(true);
     // Missing objects have no migration line and extra ones no reference line: 6 error annotations for 5 findings.
     expect(lines.filter((l) => l.startsWith('::error'))).toHaveLength(6);
-    // Redundant indexes: a warning on the migration line only (the reference does not have them).
+    // Redundant indexes: a warning on the migration line only when the reference does not have them, on both when it does.
     expect(lines.filter((l) => l.startsWith('::warning file='))).toEqual([
+      expect.stringMatching(/^::warning file=db\/schema\/02_indexes\/entity_indexes\.sql,line=11,endLine=12,col=1,title=index-covered-by-constraint/),
+      expect.stringMatching(/^::warning file=db\/migration\/V002__create_entity_attribute_provenance\.sql,line=20,endLine=21,col=1,title=index-covered-by-constraint/),
       expect.stringMatching(/^::warning file=db\/migration\/V004__create_integration_connections\.sql,line=20,endLine=20,col=1,title=index-covered-by-constraint/),
       expect.stringMatching(/^::warning file=db\/migration\/V003__create_integration_definitions\.sql,line=22,endLine=22,col=1,title=index-covered-by-constraint/),
     ]);
@@ -103,7 +110,7 @@ describe('CI formats on the guide scenario', () => {
     expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
     const run = sarif.runs[0];
     expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(['index-covered-by-constraint', 'index-extra', 'policy-extra', 'policy-missing', 'table-changed']);
-    expect(run.results).toHaveLength(7);
+    expect(run.results).toHaveLength(8);
     for (const r of run.results) {
       expect(r.locations).toHaveLength(1);
       expect(run.tool.driver.rules[r.ruleIndex].id).toBe(r.ruleId);

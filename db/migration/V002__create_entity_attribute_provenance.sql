@@ -17,9 +17,8 @@ CREATE TABLE entity_attribute_provenance (
     UNIQUE (entity_id, attribute_id)
 );
 
--- entity_id lookups by source; plain (entity_id) lookups use the UNIQUE constraint.
-CREATE INDEX idx_entity_attribute_provenance_entity_source
-    ON entity_attribute_provenance(entity_id, source_type);
+CREATE INDEX idx_entity_attribute_provenance_entity
+    ON entity_attribute_provenance(entity_id);
 
 CREATE INDEX idx_entity_attribute_provenance_source_integration
     ON entity_attribute_provenance(source_integration_id)

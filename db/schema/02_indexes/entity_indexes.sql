@@ -8,9 +8,8 @@ CREATE INDEX idx_entities_source_integration ON entities (source_integration_id)
 CREATE INDEX idx_entities_source_external_id ON entities (source_external_id)
     WHERE source_external_id IS NOT NULL;
 
--- Plain entity_id lookups use UNIQUE (entity_id, attribute_id).
-CREATE INDEX idx_entity_attribute_provenance_entity_source
-    ON entity_attribute_provenance (entity_id, source_type);
+CREATE INDEX idx_entity_attribute_provenance_entity
+    ON entity_attribute_provenance (entity_id);
 CREATE INDEX idx_entity_attribute_provenance_source_integration
     ON entity_attribute_provenance (source_integration_id)
     WHERE source_integration_id IS NOT NULL;
