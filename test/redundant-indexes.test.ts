@@ -27,8 +27,13 @@ describe('verify-schema redundant-indexes', () => {
     expect(normal.exitCode).toBe(1); // drift: policies, RLS, the two extra indexes
     expect(command.exitCode).toBe(0); // only warnings left
     expect(commandReport.findings).toEqual(normalFindings.filter((f) => REDUNDANT_INDEX_CODES.includes(f.code)));
-    expect(commandReport.findings.map((f) => f.object).sort()).toEqual(['public.idx_integration_connections_workspace', 'public.idx_integration_definitions_slug']);
-    expect(commandReport.summary).toMatchObject({ total: 2, errors: 0, warnings: 2 });
+    // The two V006 drops, and the entity_id index the guide missed (on both sides).
+    expect(commandReport.findings.map((f) => f.object).sort()).toEqual([
+      'public.idx_entity_attribute_provenance_entity',
+      'public.idx_integration_connections_workspace',
+      'public.idx_integration_definitions_slug',
+    ]);
+    expect(commandReport.summary).toMatchObject({ total: 3, errors: 0, warnings: 3 });
   });
 
   it('prints the covering object and a ready drop statement, and honours severities from the config', async () => {
