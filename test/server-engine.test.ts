@@ -284,7 +284,7 @@ describe.skipIf(!TEST_SERVER_URL)(`--live${TEST_SERVER_URL ? '' : ` (${SERVER_SK
     await withLiveDatabase(readFileSync(join(reference, 'tables.sql'), 'utf8'), async (url) => {
       const clean = await run(['--reference', reference, '--live', url]);
       expect(clean.stderr).toBe('');
-      expect(clean.stdout).toMatch(/^✓ no drift: reference \(1 file\) vs live database postgres:\/\/[^:]+:\*\*\*@127\.0\.0\.1:5432\/live_test_/);
+      expect(clean.stdout).toMatch(/^✓ no drift: reference \(1 file\) vs live database postgres(?:ql)?:\/\/[^:]+:\*\*\*@127\.0\.0\.1:5432\/live_test_/);
       expect(clean.exitCode).toBe(0);
       expectOneLineError(await run(['--reference', reference, '--live', url, '--database-url', TEST_SERVER_URL!]), '--database-url and --live name the same server (127.0.0.1:5432)');
     });

@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { InputError } from '../errors.js';
 
 /**
  * A Postgres connection URL, checked once, with a printable form. The password is only ever held in `url`
- * (handed to the driver); every message uses `masked`, and maskSecrets() scrubs any text that may have
- * picked the password up (driver errors, stack traces printed by --debug).
+ * (handed to the driver); every message uses `masked`, and maskSecrets() scrubs the password out of any URL
+ * or connection setting that text may have picked up (driver errors, stack traces printed by --debug).
  */
 export interface ConnectionUrl {
   /** The URL as given, for the driver only. */
@@ -19,13 +20,28 @@ export interface ConnectionUrl {
   hasPassword: boolean;
 }
 
-const secrets = new Set<string>();
+/**
+ * URLs given to this process, as written and as the URL class writes them back, with their masked forms. A
+ * password with characters the pattern below does not expect (a space, an @) is still masked where its URL
+ * is printed whole. Only whole URLs are replaced: a password is often a common word ("postgres", "verify"),
+ * and replacing it wherever it occurs would mangle every message that happens to contain it.
+ */
+const knownUrls = new Map<string, string>();
 
-/** Replaces every known password, and the password part of any postgres URL, with ***. */
+/** The password part of a postgres URL (user:password@) and of a password= setting, up to its delimiter. */
+const URL_PASSWORD = /(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi;
+const PASSWORD_SETTING = /(\bpassword=)(?:'(?:[^'\\]|\\.)*'|[^&\s]*)/gi;
+
+/** Replaces the password of every postgres URL (and password= setting) in `text` with ***; nothing else. */
 export function maskSecrets(text: string): string {
-  let out = text.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@').replace(/([?&]password=)[^&\s]*/gi, '$1***');
-  for (const secret of secrets) out = out.split(secret).join('***');
-  return out;
+  let out = text;
+  // Longest first: one known URL may be the prefix of another.
+  for (const [url, masked] of [...knownUrls].sort((a, b) => b[0].length - a[0].length)) out = out.split(url).join(masked);
+  return maskPatterns(out);
+}
+
+function maskPatterns(text: string): string {
+  return text.replace(URL_PASSWORD, '$1***@').replace(PASSWORD_SETTING, '$1***');
 }
 
 /** Parses a postgres:// URL given by `flag` (for messages) and remembers its password as a secret. */
@@ -40,11 +56,7 @@ export function parseConnectionUrl(raw: string, flag: string): ConnectionUrl {
     throw new InputError(`${flag} must be a postgres:// or postgresql:// URL, not ${parsed.protocol}//…; expected postgres://user:password@host:5432/database`);
   }
   const passwords = [parsed.password, parsed.searchParams.get('password') ?? ''].filter((p) => p.length > 0);
-  for (const p of passwords) {
-    // Both spellings: as written in the URL and percent-decoded (what the driver sends and may echo).
-    secrets.add(p);
-    secrets.add(safeDecode(p));
-  }
+  if (passwords.length > 0) rememberUrl(raw, parsed, passwords);
   const socketHost = parsed.searchParams.get('host');
   const host = parsed.hostname || socketHost || 'localhost';
   const database = safeDecode(parsed.pathname.replace(/^\//, '')) || 'postgres';
@@ -63,6 +75,24 @@ export function withDatabase(url: ConnectionUrl, database: string): string {
   const parsed = new URL(url.url);
   parsed.pathname = `/${encodeURIComponent(database)}`;
   return parsed.toString();
+}
+
+/**
+ * Remembers a URL with a password, as given and as the URL class serialises it (see withDatabase), with its
+ * masked form: the text as given with the password patterns masked, or, when that leaves the password in
+ * (characters the patterns stop at), the serialised URL with its password set to ***.
+ */
+function rememberUrl(raw: string, parsed: URL, passwords: string[]): void {
+  let printable = maskPatterns(raw);
+  if (passwords.some((p) => printable.includes(p))) {
+    const placeholder = `p${randomBytes(8).toString('hex')}`;
+    const copy = new URL(parsed.toString());
+    if (copy.password) copy.password = placeholder;
+    if (copy.searchParams.has('password')) copy.searchParams.set('password', placeholder);
+    printable = copy.toString().split(placeholder).join('***');
+  }
+  knownUrls.set(raw, printable);
+  knownUrls.set(parsed.toString(), printable);
 }
 
 function safeDecode(text: string): string {
