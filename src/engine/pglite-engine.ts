@@ -30,6 +30,11 @@ export interface PgliteEngineOptions {
  */
 export class PgliteEngine implements Engine {
   readonly supportsCheckpoints = true;
+  /** Scratch databases not yet closed: closing the engine stops their threads (see close). */
+  private readonly open = new Set<ScratchDatabase>();
+  /** Threads still starting, each with the function that stops it. */
+  private readonly starting = new Set<() => void>();
+  private closed = false;
 
   private constructor(
     readonly info: EngineInfo,
@@ -67,17 +72,31 @@ export class PgliteEngine implements Engine {
    * anyway. A checkpoint opens in place (one saved as a tarball by the fallback, in memory).
    */
   async createScratch(request: ScratchRequest): Promise<ScratchDatabase> {
+    if (this.closed) throw new EngineError('the embedded Postgres engine is closed');
+    const scratch = await this.startScratch(request);
+    // The engine was closed while this one started (the other side failed): it must not outlive the run.
+    if (this.closed) {
+      await scratch.close();
+      throw new EngineError('the embedded Postgres engine is closed');
+    }
+    this.open.add(scratch);
+    scratch.onClose(() => this.open.delete(scratch));
+    return scratch;
+  }
+
+  private async startScratch(request: ScratchRequest): Promise<PgliteWorkerScratch> {
     const checkpointTarball = request.fromCheckpoint ? join(request.fromCheckpoint, CHECKPOINT_TARBALL) : undefined;
     const inMemory = checkpointTarball ? await pathExists(checkpointTarball) : request.largest === true && (request.statements ?? 0) >= this.inMemoryFromStatements;
     if (inMemory) {
       try {
         const tarball = new Blob([await readFile(checkpointTarball ?? this.templateTarball)]);
-        return await PgliteWorkerScratch.start(request.label, { tarball, extensions: request.extensions, shared: this.shared }, undefined, async () => undefined);
+        return await PgliteWorkerScratch.start(request.label, { tarball, extensions: request.extensions, shared: this.shared }, undefined, async () => undefined, this.starting);
       } catch (error) {
         throw this.startFailed(error);
       }
     }
     const dir = await mkdtemp(join(scratchRoot(), 'verify-schema-'));
+    // Until the scratch database has started (it then registers its own close, which stops its thread first).
     const unregister = registerCleanup(() => rm(dir, { recursive: true, force: true }));
     const release = async () => {
       unregister();
@@ -85,7 +104,7 @@ export class PgliteEngine implements Engine {
     };
     try {
       await copyTree(request.fromCheckpoint ?? this.templateDir, dir);
-      return await PgliteWorkerScratch.start(request.label, { dataDir: dir, extensions: request.extensions, shared: this.shared }, dir, release);
+      return await PgliteWorkerScratch.start(request.label, { dataDir: dir, extensions: request.extensions, shared: this.shared }, dir, release, this.starting);
     } catch (error) {
       await release();
       throw this.startFailed(error);
@@ -96,7 +115,16 @@ export class PgliteEngine implements Engine {
     return new EngineError(`could not start the embedded Postgres (PGlite): ${(error as Error).message}; delete the cache folder ${dirname(this.templateDir)} and try again`, { cause: error });
   }
 
-  async close(): Promise<void> {}
+  /**
+   * Stops every scratch database still open. A run that failed on one side closes the engine while the
+   * other side may still be starting or applying: its thread must stop now, or it keeps the process alive
+   * (and its data directory must not be deleted under a running Postgres).
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const stop of [...this.starting]) stop();
+    await Promise.allSettled([...this.open].map((scratch) => scratch.close()));
+  }
 }
 
 /**
@@ -118,6 +146,9 @@ class PgliteWorkerScratch implements ScratchDatabase {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (rows: unknown[] | undefined) => void; reject: (error: unknown) => void }>();
   private closed = false;
+  private readonly closeListeners: (() => void)[] = [];
+  /** Ctrl-C or a failed run stops the thread before its data directory is deleted. */
+  private readonly unregister = registerCleanup(() => this.close());
 
   private constructor(
     readonly label: string,
@@ -140,13 +171,34 @@ class PgliteWorkerScratch implements ScratchDatabase {
     });
   }
 
-  static start(label: string, data: PgliteWorkerData, dataDir: string | undefined, release: () => Promise<void>): Promise<PgliteWorkerScratch> {
+  /**
+   * Starts the thread and waits for its Postgres. A thread still starting is stopped (and the start fails) by
+   * Ctrl-C's clean-up or by `starting` being stopped: the engine stops it when the run ends early.
+   */
+  static start(label: string, data: PgliteWorkerData, dataDir: string | undefined, release: () => Promise<void>, starting: Set<() => void>): Promise<PgliteWorkerScratch> {
     return new Promise((resolve, reject) => {
       const worker = new Worker(WORKER_URL, { workerData: data });
+      const stop = () => {
+        done();
+        void worker.terminate().catch(() => undefined);
+        reject(new EngineError(`the ${label} scratch database was stopped while it started`));
+      };
+      const unregister = registerCleanup(stop);
+      starting.add(stop);
+      const done = () => {
+        unregister();
+        starting.delete(stop);
+        worker.off('message', onFirst);
+        worker.off('error', onError);
+      };
+      const onError = (error: unknown) => {
+        done();
+        void worker.terminate().catch(() => undefined);
+        reject(error);
+      };
       const onFirst = (message: WorkerResponse) => {
         if (message.id !== 0) return;
-        worker.off('message', onFirst);
-        worker.off('error', reject);
+        done();
         if ('ready' in message && message.ready) resolve(new PgliteWorkerScratch(label, worker, dataDir, release));
         else {
           void worker.terminate();
@@ -154,7 +206,7 @@ class PgliteWorkerScratch implements ScratchDatabase {
         }
       };
       worker.on('message', onFirst);
-      worker.once('error', reject);
+      worker.on('error', onError);
     });
   }
 
@@ -209,9 +261,15 @@ class PgliteWorkerScratch implements ScratchDatabase {
    * A scratch database is thrown away, so there is nothing to flush: stopping the thread and deleting the
    * directory is enough (a clean PGlite shutdown would write a checkpoint first).
    */
+  onClose(listener: () => void): void {
+    this.closeListeners.push(listener);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.unregister();
+    for (const listener of this.closeListeners) listener();
     this.failAll(new Error(`${this.label} scratch database was closed`));
     // Stopping a thread that holds a Postgres instance takes about 0.3 s (its WebAssembly memory is freed);
     // nothing waits for that. The data directory can go at once: the thread never touches it again.
