@@ -85,7 +85,8 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
     // Roles are cluster-wide: a server's checkpoint (a database copy) does not hold them, so they are made
     // for every run, also one that starts from a checkpoint.
     await engine.prepareRoles?.(request.roles, db);
-    await runPrelude(db, request.needs, request.usesAuth);
+    // Every role either side names exists on both, as on one server: SQL that checks for a role behaves alike.
+    await runPrelude(db, { ...request.needs, referencedRoles: new Set(request.roles) }, request.usesAuth);
     // A checkpoint was saved after the platform was made: it has it already.
     if (request.platformSql && !start) await db.exec(request.platformSql);
     const remaining = request.files.slice(first);

@@ -9,6 +9,12 @@ export interface ScratchDatabase {
   readonly label: string;
   /** Runs one or more statements with the simple query protocol (no parameters), as psql would. */
   exec(sql: string): Promise<void>;
+  /**
+   * A statement of the inputs this database must not run, decided from its parse tree: on a server, whose
+   * roles are shared by both sides, the CREATE ROLE of a role made for the run (it exists already; roles
+   * are not compared). Absent: every statement runs.
+   */
+  skips?(statement: { type: string; node: Record<string, any> }): boolean;
   /** Runs one parameterised query and returns its rows. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Frees everything the database holds (files, server database); safe to call twice. */

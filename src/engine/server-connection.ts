@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import pg from 'pg';
 import { EngineError } from '../errors.js';
 import { maskSecrets, type ConnectionUrl } from './connection-url.js';
@@ -14,6 +15,12 @@ export const MIN_SERVER_VERSION_NUM = 130000;
 export class ServerConnection {
   private lost?: Error;
   private ended = false;
+  /** Set by end(): later statements are refused here, never handed to a client that is going away. */
+  private closing = false;
+  /** The statements called so far, chained: each starts when the one before has settled. */
+  private tail: Promise<unknown> = Promise.resolve();
+  /** A statement is on the server now (cancel() has something to cancel). */
+  private running = false;
 
   private constructor(
     private readonly client: pg.Client,
@@ -47,22 +54,54 @@ export class ServerConnection {
   }
 
   async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
-    try {
-      return (await this.client.query(sql, params as unknown[] | undefined)).rows as T[];
-    } catch (error) {
-      throw this.failure(error);
-    }
+    return (await this.serially(() => this.client.query(sql, params as unknown[] | undefined))).rows as T[];
   }
 
   async exec(sql: string): Promise<void> {
-    try {
-      await this.client.query(sql);
-    } catch (error) {
-      throw this.failure(error);
-    }
+    await this.serially(() => this.client.query(sql));
   }
 
+  /**
+   * One statement at a time, in call order. Clean-up after a signal or a failure may use a connection while
+   * a side is still using it; handing the driver a second statement while one runs is deprecated (pg 9
+   * refuses it), so callers wait here instead.
+   */
+  private serially<R>(run: () => Promise<R>): Promise<R> {
+    const next = this.tail.then(async () => {
+      if (this.closing) throw new EngineError(`the connection to ${this.url.server} (database ${this.database}) is closed`);
+      this.running = true;
+      try {
+        return await run();
+      } catch (error) {
+        throw this.failure(error);
+      } finally {
+        this.running = false;
+      }
+    });
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Asks the server to cancel the statement running now, if any (a cancel request on a connection of its
+   * own, as psql sends on Ctrl-C). The statement then fails with 57014 query_canceled.
+   */
+  async cancel(): Promise<void> {
+    if (!this.running || this.ended) return;
+    const { processID, secretKey, host, port } = this.client as unknown as { processID: number | null; secretKey: number | null; host: string; port: number };
+    if (processID === null || secretKey === null) return;
+    await sendCancelRequest(host, port, processID, secretKey).catch(() => undefined);
+  }
+
+  /**
+   * Cancels the running statement, refuses new ones, waits (briefly) for what was called to settle, then
+   * closes. Ending under a running statement would leave it running on the server until it notices.
+   */
   async end(): Promise<void> {
+    if (this.ended) return;
+    this.closing = true;
+    await this.cancel();
+    await Promise.race([this.tail, new Promise((resolve) => setTimeout(resolve, CANCEL_WAIT_MS).unref())]);
     if (this.ended) return;
     this.ended = true;
     await this.client.end().catch(() => undefined);
@@ -75,6 +114,30 @@ export class ServerConnection {
     const reason = maskSecrets((this.lost ?? (error as Error)).message ?? String(error));
     return new EngineError(`lost the connection to the Postgres server ${this.url.server} (database ${this.database}): ${reason}`, { cause: error });
   }
+}
+
+/** How long end() waits for a cancelled statement to return before closing the connection anyway. */
+const CANCEL_WAIT_MS = 3_000;
+
+/**
+ * The protocol's CancelRequest, sent on a new connection (Postgres reads it before any TLS negotiation and
+ * answers by closing the socket). The driver's own way to do this goes through deprecated internals.
+ */
+function sendCancelRequest(host: string, port: number, processID: number, secretKey: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = host.startsWith('/') ? connect(`${host}/.s.PGSQL.${port}`) : connect(port, host);
+    socket.setTimeout(CANCEL_WAIT_MS, () => socket.destroy(new Error('cancel request timed out')));
+    socket.once('connect', () => {
+      const message = Buffer.alloc(16);
+      message.writeInt32BE(16, 0);
+      message.writeInt32BE(80877102, 4); // the CancelRequest code
+      message.writeInt32BE(processID, 8);
+      message.writeInt32BE(secretKey, 12);
+      socket.end(message);
+    });
+    socket.once('error', reject);
+    socket.once('close', () => resolve());
+  });
 }
 
 /** SQLSTATEs that mean the server closed this session (admin_shutdown, crash_shutdown, cannot_connect_now). */

@@ -251,8 +251,6 @@ async function readServerIdentity(admin: ServerConnection): Promise<string> {
   return `${admin.url.server} | ${row.identity}`;
 }
 
-const CREATE_ROLE_RE = /^create\s+(?:role|user|group)\s+(?:"((?:[^"]|"")+)"|([a-z_][\w$]*))/i;
-
 class ServerScratch implements ScratchDatabase {
   private closed?: Promise<void>;
   constructor(
@@ -269,8 +267,16 @@ class ServerScratch implements ScratchDatabase {
   }
 
   async exec(sql: string): Promise<void> {
-    if (this.createsRunRole(sql)) return;
     await this.connection.exec(sql);
+  }
+
+  /**
+   * `CREATE ROLE x` of a role that exists for this run: on a fresh cluster per side (as PGlite gives) it would
+   * succeed, here it would collide with the other side or with the cluster's own role. Roles are not compared,
+   * so the statement is skipped rather than run.
+   */
+  skips(statement: { type: string; node: Record<string, any> }): boolean {
+    return statement.type === 'CreateRoleStmt' && typeof statement.node.role === 'string' && this.runRoles.has(statement.node.role);
   }
 
   query<T>(sql: string, params?: unknown[]): Promise<T[]> {
@@ -280,18 +286,5 @@ class ServerScratch implements ScratchDatabase {
   close(): Promise<void> {
     this.closed ??= this.release(this);
     return this.closed;
-  }
-
-  /**
-   * `CREATE ROLE x` of a role that exists for this run: on a fresh cluster per side (as PGlite gives) it would
-   * succeed, here it would collide with the other side or with the cluster's own role. Roles are not compared,
-   * so the statement is skipped rather than run.
-   */
-  private createsRunRole(sql: string): boolean {
-    const m = CREATE_ROLE_RE.exec(sql);
-    // Only a statement on its own (as the appliers send them), never a batch that happens to start so.
-    if (!m || /;\s*\S/.test(sql)) return false;
-    const role = m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].toLowerCase();
-    return this.runRoles.has(role);
   }
 }
