@@ -8,6 +8,15 @@ import { runCli } from './helpers/run-cli.js';
 import { leftoversOf, serverQuery, TEST_SERVER_URL } from './helpers/server.js';
 import { tempDir } from './helpers/temp-dir.js';
 import { parseSync } from 'libpg-query';
+import { applyMigrations } from '../src/apply/apply-statements.js';
+import { analyzeInputs } from '../src/apply/input-needs.js';
+import { clusterRoles } from '../src/apply/prelude.js';
+import { defaultCacheDir } from '../src/engine/cache-dir.js';
+import { parseConnectionUrl } from '../src/engine/connection-url.js';
+import { PgliteEngine } from '../src/engine/pglite-engine.js';
+import type { Engine } from '../src/engine/scratch-database.js';
+import { ServerEngine } from '../src/engine/server-engine.js';
+import { parseSqlFile } from '../src/parse/parse-sql.js';
 
 function rolesOf(sql: string): { referenced: string[]; created: string[] } {
   const stmt = (parseSync(sql) as any).stmts[0].stmt;
@@ -118,5 +127,35 @@ describe('roles are the same on both sides', () => {
     expect(result.stderr).toBe('');
     expect((JSON.parse(result.stdout) as Report).findings.map((f) => `${f.code} ${f.object}`)).toEqual([]);
     expect(result.exitCode).toBe(0);
+  });
+});
+
+const startEngines: [string, () => Promise<Engine>][] = [
+  ['embedded', () => PgliteEngine.start({ cacheDir: defaultCacheDir() })],
+  ...(TEST_SERVER_URL ? [['server', () => ServerEngine.start({ url: parseConnectionUrl(TEST_SERVER_URL!, 'VERIFY_SCHEMA_TEST_DATABASE_URL') })] as [string, () => Promise<Engine>]] : []),
+];
+
+describe.each(startEngines)('which statements an engine skips is read from the parse tree (%s engine)', (engine, start) => {
+  it('a migration that creates roles still goes in one round trip; a server skips the CREATE ROLE of a role made for the run', async () => {
+    const role = `vs_test_round_trip_${process.pid}_${engine}`;
+    const text = `CREATE ROLE ${role} NOLOGIN;\nCREATE TABLE t (id int);\nGRANT SELECT ON t TO ${role};\n`;
+    const parsed = await parseSqlFile({ path: 'V1__roles.sql', displayPath: 'V1__roles.sql', text });
+    const started = await start();
+    const db = await started.createScratch({ label: 'migrations', extensions: [] });
+    try {
+      await started.prepareRoles?.(clusterRoles(analyzeInputs([parsed])), db);
+      const sent: string[] = [];
+      const counting = new Proxy(db, {
+        get: (target, key) => (key === 'exec' ? (sql: string) => (sent.push(sql), target.exec(sql)) : typeof (target as any)[key] === 'function' ? (target as any)[key].bind(target) : (target as any)[key]),
+      });
+      await applyMigrations(counting, [parsed]);
+      expect(sent).toHaveLength(1);
+      expect(sent[0].includes('CREATE ROLE')).toBe(engine === 'embedded');
+      expect(await db.query(`SELECT has_table_privilege('${role}', 't', 'SELECT') AS granted`)).toEqual([{ granted: true }]);
+    } finally {
+      await db.close();
+      await started.close();
+    }
+    if (engine === 'server') expect(await serverQuery(`SELECT rolname FROM pg_roles WHERE rolname = $1`, [role])).toEqual([]);
   });
 });

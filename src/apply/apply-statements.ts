@@ -64,7 +64,7 @@ export async function applyMigrations(db: ScratchDatabase, files: ParsedFile[], 
     if (traced && !transactional) tracer!.untraced(file, 'it runs outside a transaction');
     if (transactional) await db.exec('BEGIN');
     const hooks = traced && transactional ? await startTrace(tracer!, db, file) : undefined;
-    for (const statement of file.statements) {
+    for (const statement of runnable(db, file)) {
       const before = hooks && (await hookFailure(() => hooks.beforeStatement(statement)));
       if (before) return retryUntraced(db, files.slice(index), onFile, tracer!, index, files.length, before);
       try {
@@ -157,12 +157,14 @@ async function sessionValues(db: ScratchDatabase, file: ParsedFile): Promise<(st
   return (statement) => statement.sql.replaceAll(SESSION_TOKENS.database, row.database).replaceAll(SESSION_TOKENS.user, row.user);
 }
 
-/**
- * The file can go in one round trip. Not when it creates roles: a server engine (roles are cluster-wide)
- * skips each CREATE ROLE of a role the run already made, which it can only do for a statement on its own.
- */
+/** The file can go in one round trip: it runs in a transaction and reads the same in one query string. */
 export function sendsWhole(file: ParsedFile): boolean {
-  return runsInTransaction(file) && !file.statements.some((s) => s.type === 'CreateRoleStmt' || changesLexer(s));
+  return runsInTransaction(file) && !file.statements.some(changesLexer);
+}
+
+/** The file's statements this database runs (see ScratchDatabase.skips), whole or one by one alike. */
+function runnable(db: ScratchDatabase, file: ParsedFile): ParsedStatement[] {
+  return db.skips ? file.statements.filter((statement) => !db.skips!(statement)) : file.statements;
 }
 
 /**
@@ -178,9 +180,10 @@ function changesLexer(statement: ParsedStatement): boolean {
  * with the transaction rolled back and nothing of the file applied, when any statement failed.
  */
 export async function tryWholeFile(db: ScratchDatabase, file: ParsedFile, sql: (statement: ParsedStatement) => string = (s) => s.sql): Promise<boolean> {
-  if (file.statements.length === 0) return true;
+  const statements = runnable(db, file);
+  if (statements.length === 0) return true;
   // A newline before each semicolon: a statement's text may end in a -- comment.
-  const body = file.statements.map((s) => `${sql(s)}\n;`).join('\n');
+  const body = statements.map((s) => `${sql(s)}\n;`).join('\n');
   const session = (file.run?.session ?? []).map((s) => `${s};\n`).join('');
   try {
     await db.exec(`${session}BEGIN;\n${body}\nCOMMIT;\n${RESET_SESSION}`);
@@ -219,7 +222,7 @@ export async function applyReference(db: ScratchDatabase, files: ParsedFile[], o
     const preset = file.run?.session ?? [];
     for (const setting of preset) await db.exec(setting);
     const session: ParsedStatement[] = [];
-    for (const statement of file.statements) {
+    for (const statement of runnable(db, file)) {
       const error = await tryStatement(db, statement);
       if (statement.type === 'VariableSetStmt') session.push(statement);
       if (error === undefined) continue;
