@@ -3,7 +3,7 @@ import { applyMigrations, applyReference, type MigrationTracer, type OnFile } fr
 import type { InputNeeds } from './apply/input-needs.js';
 import { runPrelude } from './apply/prelude.js';
 import type { CatalogCache } from './cache/catalog-cache.js';
-import { chainKeys } from './cache/cache-keys.js';
+import { chainKeys, projectKey } from './cache/cache-keys.js';
 import { FINGERPRINT_SQL, type CheckpointStore } from './cache/checkpoint-store.js';
 import type { Checkpoints } from './engine/checkpoints.js';
 import type { Catalog } from './catalog/catalog-object.js';
@@ -127,9 +127,9 @@ async function applyFiles(request: SideRequest, db: ScratchDatabase, remaining: 
   const began = performance.now();
   const worthSaving = () => performance.now() - began > (request.checkpointThresholdMs ?? CHECKPOINT_WORTH_MS);
   await applyMigrations(db, remaining.slice(0, -1), onFile, request.tracer);
-  if (remaining.length > 1 && worthSaving()) await saveCheckpoint(store, keys[keys.length - 2], db, request.onNotice);
+  if (remaining.length > 1 && worthSaving()) await saveCheckpoint(store, keys[keys.length - 2], projectKey(request.files), db, request.onNotice);
   await applyMigrations(db, remaining.slice(-1), onFile && ((file) => onFile(file, remaining.length - 1, remaining.length)), request.tracer);
-  if (worthSaving()) await saveCheckpoint(store, keys[keys.length - 1], db, request.onNotice);
+  if (worthSaving()) await saveCheckpoint(store, keys[keys.length - 1], projectKey(request.files), db, request.onNotice);
 }
 
 /**
@@ -159,10 +159,10 @@ export function countStatements(files: ParsedFile[]): number {
  * Saves a checkpoint, best effort: a checkpoint only speeds up a later run, so failing to save one (a full
  * disk, a session someone opened in a server's scratch database) is a notice, never a failed verification.
  */
-async function saveCheckpoint(store: Checkpoints, key: string, db: ScratchDatabase, onNotice?: (message: string) => void): Promise<void> {
+async function saveCheckpoint(store: Checkpoints, key: string, project: string, db: ScratchDatabase, onNotice?: (message: string) => void): Promise<void> {
   try {
     const [row] = await db.query<{ fingerprint: string }>(FINGERPRINT_SQL);
-    await store.save(key, row.fingerprint, (path) => db.saveCheckpoint!(path));
+    await store.save(key, row.fingerprint, (path) => db.saveCheckpoint!(path), project);
   } catch (error) {
     onNotice?.(`could not save a migration checkpoint (the next run replays more): ${(error as Error).message}`);
   }

@@ -64,7 +64,7 @@ export interface VerifyOptions {
    * next to a reference folder, if any; false: none.
    */
   orderFile?: string | false;
-  /** --debug: what the tool read or assumed (the paths taken from the order file). */
+  /** --debug: what the tool read, assumed or decided (the paths taken from the order file, checkpoints evicted). */
   onDebug?: (message: string) => void;
   /** The check also lints the migrations new since baseRef (default true; see lintMigrations for the command). */
   lint?: boolean;

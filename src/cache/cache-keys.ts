@@ -21,6 +21,15 @@ export function baseKey(parts: Record<string, unknown>): string {
 }
 
 /**
+ * Which project a history belongs to, for bounding checkpoints per project in a store several projects share
+ * (a dev server): its first file's path and content, which a project keeps while it adds migrations.
+ */
+export function projectKey(files: ParsedFile[]): string {
+  const first = files[0]?.file;
+  return sha256(first?.displayPath ?? '', first?.text ?? '').slice(0, 16);
+}
+
+/**
  * A hash chain over the files of one side, in the order they are applied: keys[i] identifies the state after
  * files[0..i]. Editing any file changes its key and every key after it, so a cached state is only reused for
  * an unchanged prefix of the history.

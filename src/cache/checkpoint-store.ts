@@ -42,7 +42,8 @@ export class CheckpointStore implements Checkpoints {
   }
 
   /** Saves a checkpoint through `write(folder)`; a concurrent run saving the same key is harmless. */
-  async save(key: string, fingerprint: string, write: (folder: string) => Promise<void>): Promise<void> {
+  /** `project` is not needed here: the cache folder is the project's own (node_modules/.cache by default). */
+  async save(key: string, fingerprint: string, write: (folder: string) => Promise<void>, _project?: string): Promise<void> {
     const final = join(this.dir, key);
     if (await pathExists(join(final, MARKER))) return;
     await mkdir(this.dir, { recursive: true });

@@ -17,6 +17,8 @@ export interface EngineSettings {
   keepDatabases?: boolean;
   inMemoryFromStatements?: number;
   onNotice?: (message: string) => void;
+  /** --debug lines (e.g. checkpoints evicted). */
+  onDebug?: (message: string) => void;
 }
 
 /**
@@ -33,5 +35,6 @@ export function resolveEngineSettings(options: VerifyOptions, cwd: string): Engi
     keepDatabases: options.keepDatabases,
     inMemoryFromStatements: options.inMemoryFromStatements,
     onNotice: options.onNotice,
+    onDebug: options.onDebug,
   };
 }

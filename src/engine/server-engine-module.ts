@@ -6,5 +6,5 @@ export const serverEngineModule: EngineModule = {
   name: 'server',
   wanted: (settings) => settings.databaseUrl !== undefined,
   start: async (settings) =>
-    (await import('./server-engine.js')).ServerEngine.start({ url: parseConnectionUrl(settings.databaseUrl!, settings.databaseUrlSource), keepDatabases: settings.keepDatabases, onNotice: settings.onNotice }),
+    (await import('./server-engine.js')).ServerEngine.start({ url: parseConnectionUrl(settings.databaseUrl!, settings.databaseUrlSource), keepDatabases: settings.keepDatabases, onNotice: settings.onNotice, onDebug: settings.onDebug }),
 };

@@ -14,6 +14,8 @@ export interface ServerEngineOptions {
   keepDatabases?: boolean;
   /** One-line notices for the user (kept databases, anything that could not be removed). */
   onNotice?: (message: string) => void;
+  /** What was done behind the scenes, for --debug (checkpoints evicted). */
+  onDebug?: (message: string) => void;
 }
 
 /** Every scratch database is named so; clean-up never touches a database it did not create in this run. */
@@ -35,6 +37,7 @@ export class ServerEngine implements Engine {
     () => this.adminConnection(),
     (message) => this.options.onNotice?.(message),
     (name) => this.releaseCopy(name),
+    (message) => this.options.onDebug?.(message),
   );
   private admin: ServerConnection;
   /** Scratch databases of this run that may exist, by name (added before CREATE, so a signal mid-way is covered). */
