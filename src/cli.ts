@@ -22,11 +22,23 @@ import { trace } from './trace.js';
 export { EXIT_OK, EXIT_DRIFT, EXIT_CANNOT_VERIFY } from './report/build-report.js';
 
 interface Io {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout: TextStream;
+  stderr: TextStream;
   cwd: string;
-  env: NodeJS.ProcessEnv;
+  env: Environment;
 }
+
+/**
+ * Where the CLI writes: process.stdout/stderr or any writable stream. Declared here (not NodeJS.WritableStream)
+ * so the package's type declarations compile without @types/node.
+ */
+export interface TextStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+/** Environment variables, as process.env holds them. */
+export type Environment = Record<string, string | undefined>;
 
 /** Arguments → options → verifySchema → report → exit code. Everything else lives in the API. */
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env }): Promise<number> {
@@ -177,7 +189,7 @@ function describeError(error: unknown, debug: boolean): string {
  * One status line on a terminal's stderr for work longer than about a second: both sides' progress
  * (`reference 3/10 · migrations 120/201 V120__x.sql`), rewritten in place and cleared before the report.
  */
-export function progressPrinter(stream: NodeJS.WritableStream, now: () => number = Date.now): (event: ProgressEvent) => void {
+export function progressPrinter(stream: TextStream, now: () => number = Date.now): (event: ProgressEvent) => void {
   const started = now();
   const sides = new Map<string, string>();
   let shown = false;

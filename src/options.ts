@@ -15,7 +15,7 @@ export interface VerifyOptions {
   /** Placeholder values (Flyway `${name}`, graphile-migrate `:NAME`); they win over the tool's own config files. */
   placeholders?: Record<string, string>;
   /** Environment for formats that read it (goose ENVSUB, graphile-migrate `!ENV`); default process.env. */
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
   /** Also apply the tool's uncommitted migration (graphile-migrate's current.sql). */
   includeCurrent?: boolean;
   /** Applied to the migrations side before the first migration. */

@@ -7,15 +7,20 @@ import { crc32 } from 'node:zlib';
  * Feeding the lines one after another is the CRC of their concatenation, so this is the CRC of the text
  * without its line breaks — line endings never change the checksum, any other byte does.
  */
-export function flywayChecksum(content: Buffer | string): number {
-  let text = typeof content === 'string' ? content : content.toString('utf8');
+export function flywayChecksum(content: Uint8Array | string): number {
+  let text = typeof content === 'string' ? content : utf8(content);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return crc32(Buffer.from(text.replace(/[\r\n]/g, ''), 'utf8')) | 0;
 }
 
 /** Lines as Flyway sees them: without terminators and without the BOM (to find the first edited line). */
-export function flywayLines(content: Buffer | string): string[] {
-  let text = typeof content === 'string' ? content : content.toString('utf8');
+export function flywayLines(content: Uint8Array | string): string[] {
+  let text = typeof content === 'string' ? content : utf8(content);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return text.split(/\r\n|\r|\n/);
+}
+
+/** Bytes as UTF-8 text (a Buffer is a Uint8Array; the declared type needs no @types/node). */
+function utf8(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }

@@ -66,7 +66,7 @@ export interface FormatContext {
   /** Base for relative paths and for display. */
   cwd: string;
   /** Environment (goose ENVSUB, graphile-migrate `!ENV` placeholders, DATABASE_URL). */
-  env: NodeJS.ProcessEnv;
+  env: Record<string, string | undefined>;
   /** Config `placeholders` (Flyway `${name}`, graphile-migrate `:NAME`): they win over the tool's own config files. */
   placeholders?: Record<string, string>;
   /** `--include-current` (graphile-migrate's current.sql). */
