@@ -202,9 +202,13 @@ describe.skipIf(!TEST_SERVER_URL)(`--live${TEST_SERVER_URL ? '' : ` (${SERVER_SK
       await serverQuery(`${sql}\nCREATE SCHEMA billing; CREATE TABLE billing.invoices (id int PRIMARY KEY, total numeric);`, [], name);
       const fingerprint = async () => ({
         objects: await serverQuery(`SELECT c.relname, c.relkind, n.nspname, c.relacl::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace ORDER BY 1, 3`, [], name),
-        // Other processes' runs on the shared server (scratch databases and roles marked with their pid) come and go.
-        databases: await serverQuery(`SELECT datname FROM pg_database WHERE NOT (datname LIKE 'verify\\_schema\\_%' AND coalesce(shobj_description(oid, 'pg_database'), '') NOT LIKE $1) ORDER BY 1`, [`%pid ${process.pid} %`]),
-        roles: await serverQuery(`SELECT rolname FROM pg_roles WHERE coalesce(shobj_description(oid, 'pg_authid'), '') NOT LIKE '%verify-schema%' OR shobj_description(oid, 'pg_authid') LIKE $1 ORDER BY 1`, [`%pid ${process.pid};%`]),
+        // Other verify-schema runs (other test files, other processes) may create and drop their own
+        // databases and roles on the shared server meanwhile: only this process's count.
+        databases: await serverQuery(`SELECT datname FROM pg_database WHERE datname NOT LIKE 'verify\\_schema\\_%' AND datname NOT LIKE 'live\\_test\\_%' OR shobj_description(oid, 'pg_database') LIKE $1 OR datname LIKE $2 ORDER BY 1`, [`%pid ${process.pid} %`, `live_test_${process.pid}_%`]),
+        roles: await serverQuery(
+          `SELECT rolname FROM pg_roles WHERE coalesce(shobj_description(oid, 'pg_authid'), '') NOT LIKE 'verify-schema scratch role%' AND rolname !~ '^(vs|verify_schema)_test_' OR shobj_description(oid, 'pg_authid') LIKE $1 ORDER BY 1`,
+          [`%pid ${process.pid}%`],
+        ),
       });
       await check(testUrlWith({ database: name }), fingerprint);
     } finally {
