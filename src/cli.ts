@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import yargs, { type Options } from 'yargs';
 import { installSignalCleanup, runAllCleanups } from './engine/cleanup.js';
 import { maskSecrets } from './engine/connection-url.js';
+import { DATABASE_URL_ENV } from './engine/engine-settings.js';
 import { InputError, VerifyError } from './errors.js';
 import { loadConfig, type ConfigFile } from './inputs/config.js';
 import { FINDING_CODES } from './report/finding-codes.js';
@@ -56,6 +57,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       return 0;
     }
     const { config } = await loadConfig(args.config as string | undefined, io.cwd);
+    if (command === 'cleanup') return await cleanupCommand((args['database-url'] as string | undefined) ?? config.databaseUrl ?? io.env[DATABASE_URL_ENV], io);
     // Inside GitHub Actions the default is annotations on the pull request.
     const targets = pairReportTargets(reportFlags(argv), config.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text'));
     const format = targets.find((t) => !t.output)?.format;
@@ -88,6 +90,15 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     io.stderr.write(maskSecrets(describeError(error, debug)));
     return EXIT_CANNOT_VERIFY;
   }
+}
+
+/** `verify-schema cleanup`: drops what verify-schema made on a server; the driver loads only when asked for. */
+async function cleanupCommand(url: string | undefined, io: Io): Promise<number> {
+  if (!url) throw new InputError(`cleanup needs the server: pass --database-url postgres://user:password@host:5432/postgres (or set ${DATABASE_URL_ENV})`);
+  const [{ cleanupServer, describeCleanup }, { parseConnectionUrl }] = await Promise.all([import('./engine/server-leftovers.js'), import('./engine/connection-url.js')]);
+  const result = await cleanupServer(parseConnectionUrl(url, '--database-url'));
+  io.stdout.write(describeCleanup(result).map((line) => `${line}\n`).join(''));
+  return 0;
 }
 
 /** The command line's one decision: which configuration of the pipeline answers it. */
@@ -132,6 +143,7 @@ async function parseArgs(argv: string[]) {
     .usage('$0 [options]\n\nChecks that the migrations, applied in order to an empty scratch Postgres, produce exactly the reference schema.')
     .command('redundant-indexes', 'List indexes another index or constraint already covers, on each side (same inputs and findings as the normal report)')
     .command('init', 'Write verify-schema.config.json for the migrations and reference found in this folder (never overwrites one without --force)')
+    .command('cleanup', 'Drop everything verify-schema made on the --database-url server as its role (scratch databases, checkpoints, roles), except what a run still going on this host uses')
     .command('lint', 'Lint the migrations new since --base-ref (all without a base): locks and rewrites traced in a scratch database, and other hazards');
   for (const o of OPTION_TABLE) {
     const flag = flagOf(o);

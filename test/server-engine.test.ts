@@ -207,7 +207,7 @@ describe.skipIf(!TEST_SERVER_URL)(`--live${TEST_SERVER_URL ? '' : ` (${SERVER_SK
         databases: await serverQuery(`SELECT datname FROM pg_database WHERE datname NOT LIKE 'verify\\_schema\\_%' AND datname NOT LIKE 'live\\_test\\_%' OR shobj_description(oid, 'pg_database') LIKE $1 OR datname LIKE $2 ORDER BY 1`, [`%pid ${process.pid} %`, `live_test_${process.pid}_%`]),
         roles: await serverQuery(
           `SELECT rolname FROM pg_roles WHERE coalesce(shobj_description(oid, 'pg_authid'), '') NOT LIKE 'verify-schema scratch role%' AND rolname !~ '^(vs|verify_schema)_test_' OR shobj_description(oid, 'pg_authid') LIKE $1 ORDER BY 1`,
-          [`%pid ${process.pid}%`],
+          [`%pid ${process.pid} %`],
         ),
       });
       await check(testUrlWith({ database: name }), fingerprint);

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { quoteIdentIfNeeded } from '../catalog/catalog-object.js';
 import { EngineError } from '../errors.js';
 import { registerCleanup } from './cleanup.js';
@@ -7,6 +6,7 @@ import { maskSecrets, withDatabase, type ConnectionUrl } from './connection-url.
 import { asPostgresError, type Engine, type EngineInfo, type ScratchDatabase, type ScratchRequest } from './scratch-database.js';
 import { readServerVersion, ServerConnection, startsWithPattern } from './server-connection.js';
 import { CHECKPOINT_DATABASE_PREFIX, ServerCheckpoints } from './server-checkpoints.js';
+import { dropLeftovers, SCRATCH_MARK, SCRATCH_PREFIX, scratchDatabaseNote, scratchRoleNote } from './server-leftovers.js';
 
 export interface ServerEngineOptions {
   url: ConnectionUrl;
@@ -18,10 +18,7 @@ export interface ServerEngineOptions {
   onDebug?: (message: string) => void;
 }
 
-/** Every scratch database is named so; clean-up never touches a database it did not create in this run. */
-export const SCRATCH_PREFIX = 'verify_schema_';
-/** Comment on scratch databases and temporary roles, so a person (or a later run) can tell what they are. */
-export const SCRATCH_MARK = 'verify-schema scratch';
+export { SCRATCH_MARK, SCRATCH_PREFIX } from './server-leftovers.js';
 
 /**
  * A real Postgres server (13 or newer) reached by URL. Each scratch database is a fresh
@@ -54,6 +51,8 @@ export class ServerEngine implements Engine {
     readonly info: EngineInfo,
     private readonly options: ServerEngineOptions,
     admin: ServerConnection,
+    /** The role the URL connects as (named in the comments of the roles it creates). */
+    private readonly user: string,
   ) {
     this.admin = admin;
     this.unregister = registerCleanup(() => this.close());
@@ -64,7 +63,11 @@ export class ServerEngine implements Engine {
     try {
       const version = await readServerVersion(admin);
       const identity = await readServerIdentity(admin);
-      return new ServerEngine({ name: 'server', version: version.version, versionNum: version.versionNum, identity }, options, admin);
+      const [{ user }] = await admin.query<{ user: string }>('SELECT current_user AS user');
+      // What killed runs left behind goes first: nobody else will ever drop it.
+      const removed = await dropLeftovers(admin);
+      if (removed) options.onNotice?.(removed);
+      return new ServerEngine({ name: 'server', version: version.version, versionNum: version.versionNum, identity }, options, admin, user);
     } catch (error) {
       await admin.end();
       throw error;
@@ -93,7 +96,7 @@ export class ServerEngine implements Engine {
     try {
       connection = await this.connectTo(name);
       // The comment is set from inside the scratch database itself, not through the URL's database.
-      await connection.exec(`COMMENT ON DATABASE ${name} IS '${SCRATCH_MARK} database (${request.label} side), pid ${process.pid} on ${hostname().replace(/'/g, '')}, ${new Date().toISOString()}; safe to drop'`);
+      await connection.exec(`COMMENT ON DATABASE ${name} IS '${scratchDatabaseNote(request.label)}'`);
     } catch (error) {
       await connection?.end();
       await this.dropDatabase(name);
@@ -120,7 +123,12 @@ export class ServerEngine implements Engine {
     const existing = new Map(
       (await connection.query<{ rolname: string; note: string | null }>(`SELECT rolname, shobj_description(oid, 'pg_authid') AS note FROM pg_roles WHERE rolname = ANY($1)`, [roles])).map((r) => [r.rolname, r.note]),
     );
-    for (const [role, note] of existing) if (note?.startsWith(SCRATCH_MARK)) this.markedRoles.add(role);
+    for (const [role, note] of existing) {
+      if (!note?.startsWith(SCRATCH_MARK)) continue;
+      this.markedRoles.add(role);
+      // This run uses it now: a later run must not take it for a leftover of the process that made it.
+      await connection.exec(`COMMENT ON ROLE ${quoteIdentIfNeeded(role)} IS '${scratchRoleNote(this.user)}'`).catch(() => undefined);
+    }
     for (const role of roles.filter((r) => !existing.has(r))) {
       const ident = quoteIdentIfNeeded(role);
       try {
@@ -131,7 +139,7 @@ export class ServerEngine implements Engine {
         throw this.createError(error, `create the roles the SQL uses (${roles.filter((r) => !existing.has(r)).join(', ')})`, 'CREATEROLE', 'create those roles beforehand');
       }
       this.markedRoles.add(role);
-      await connection.exec(`COMMENT ON ROLE ${ident} IS '${SCRATCH_MARK} role, created for pid ${process.pid}; safe to drop'`);
+      await connection.exec(`COMMENT ON ROLE ${ident} IS '${scratchRoleNote(this.user)}'`);
     }
   }
 

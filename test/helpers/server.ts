@@ -41,6 +41,6 @@ export async function leftoversOf(pid: number): Promise<{ databases: string[]; r
     `SELECT datname FROM pg_database WHERE datname LIKE 'verify\\_schema\\_%' AND shobj_description(oid, 'pg_database') LIKE $1`,
     [`%pid ${pid} %`],
   );
-  const roles = await serverQuery<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE shobj_description(oid, 'pg_authid') LIKE $1`, [`%pid ${pid};%`]);
+  const roles = await serverQuery<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE shobj_description(oid, 'pg_authid') LIKE $1`, [`%pid ${pid} %`]);
   return { databases: databases.map((d) => d.datname), roles: roles.map((r) => r.rolname) };
 }
