@@ -5,9 +5,13 @@ import { defaultCacheDir } from '../src/engine/cache-dir.js';
 import { extractTarball } from '../src/engine/extract-tarball.js';
 import { PgliteEngine } from '../src/engine/pglite-engine.js';
 import { verifySchema } from '../src/run/pipelines.js';
+import { projectKey } from '../src/cache/cache-keys.js';
+import type { ParsedFile } from '../src/parse/parse-sql.js';
 import type { Report } from '../src/report/finding.js';
 import { serverQuery, TEST_SERVER_URL } from './helpers/server.js';
 import { tempDir } from './helpers/temp-dir.js';
+
+const PROCESS_NOTE = `-- written by test process ${process.pid}\n`;
 
 /** A history of `n` migrations, each adding a table with a foreign key to the previous one. */
 function writeProject(dir: string, n: number, edits: { referenceExtra?: string; migrationEdit?: [number, string] } = {}) {
@@ -19,7 +23,8 @@ function writeProject(dir: string, n: number, edits: { referenceExtra?: string; 
   const reference: string[] = [];
   for (let i = 1; i <= n; i++) {
     const sql = edits.migrationEdit?.[0] === i ? edits.migrationEdit[1] : table(i);
-    writeFileSync(join(dir, 'mig', `V${i}__t${i}.sql`), `${sql}\n`);
+    // The first migration names this process: its checkpoints are a project of their own on the shared server.
+    writeFileSync(join(dir, 'mig', `V${i}__t${i}.sql`), `${sql}\n${i === 1 ? PROCESS_NOTE : ''}`);
     reference.push(table(i));
   }
   writeFileSync(join(dir, 'ref', 'schema.sql'), `${reference.join('\n')}\n${edits.referenceExtra ?? ''}`);
@@ -125,8 +130,17 @@ describe('checkpoint and catalog cache', () => {
 });
 
 describe.skipIf(!TEST_SERVER_URL)('checkpoint cache on a server (template databases)', () => {
-  const checkpointDatabases = async () =>
-    (await serverQuery<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'verify\\_schema\\_ckpt\\_%' ORDER BY 1`)).map((r) => r.datname);
+  /** This test's checkpoints (the project of its current first migration): other runs share the server. */
+  const seen = new Set<string>();
+  const checkpointDatabases = async () => {
+    const first = join(project, 'mig', 'V1__t1.sql');
+    const key = existsSync(first) ? projectKey([{ file: { path: first, displayPath: 'mig/V1__t1.sql', text: readFileSync(first, 'utf8') } } as ParsedFile]) : 'none';
+    const names = (
+      await serverQuery<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'verify\\_schema\\_ckpt\\_%' AND shobj_description(oid, 'pg_database') LIKE $1 ORDER BY 1`, [`%; project ${key};%`])
+    ).map((r) => r.datname);
+    names.forEach((n) => seen.add(n));
+    return names;
+  };
   let cacheDir: string;
   let project: string;
   let before: string[];
@@ -139,7 +153,8 @@ describe.skipIf(!TEST_SERVER_URL)('checkpoint cache on a server (template databa
     before = await checkpointDatabases();
   });
   afterAll(async () => {
-    for (const name of (await checkpointDatabases()).filter((n) => !before.includes(n))) await serverQuery(`DROP DATABASE IF EXISTS ${name}`);
+    await checkpointDatabases();
+    for (const name of [...seen].filter((n) => !before.includes(n))) await serverQuery(`DROP DATABASE IF EXISTS ${name}`);
   });
 
   it('starts from a copy of the unchanged prefix, gives the same findings as --no-cache, and drops a damaged copy', async () => {
@@ -180,7 +195,7 @@ describe.skipIf(!TEST_SERVER_URL)('checkpoint cache on a server (template databa
     mkdirSync(join(project, 'ref'), { recursive: true });
     mkdirSync(join(project, 'mig'), { recursive: true });
     writeFileSync(join(project, 'ref', 'schema.sql'), `CREATE TABLE t1 (id int);\nCREATE TABLE t2 (id int);\nGRANT SELECT ON t2 TO ${role};\n`);
-    writeFileSync(join(project, 'mig', 'V1__t1.sql'), 'CREATE TABLE t1 (id int);\n');
+    writeFileSync(join(project, 'mig', 'V1__t1.sql'), `CREATE TABLE t1 (id int);\n${PROCESS_NOTE}`);
     writeFileSync(join(project, 'mig', 'V2__t2.sql'), 'CREATE TABLE t2 (id int);\n');
     expect((await run(true)).cache?.migrations).toEqual({ from: 'scratch', replayed: 2 });
     writeFileSync(join(project, 'mig', 'V3__grant.sql'), `GRANT SELECT ON t2 TO ${role};\n`);
@@ -189,7 +204,7 @@ describe.skipIf(!TEST_SERVER_URL)('checkpoint cache on a server (template databa
     expect(added.findings).toEqual([]);
     // The new checkpoint's GRANT depends on the role, so it stays until that checkpoint is gone.
     expect(await serverQuery(`SELECT 1 AS kept FROM pg_roles WHERE rolname = $1`, [role])).toEqual([{ kept: 1 }]);
-    for (const name of (await checkpointDatabases()).filter((n) => !before.includes(n))) await serverQuery(`DROP DATABASE ${name}`);
+    for (const name of (await checkpointDatabases()).filter((n) => !before.includes(n))) await serverQuery(`DROP DATABASE IF EXISTS ${name}`);
     await serverQuery(`DROP ROLE ${role}`);
   });
 });
