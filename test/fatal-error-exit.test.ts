@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { defaultCacheDir } from '../src/engine/cache-dir.js';
 import { tempDir } from './helpers/temp-dir.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'verify-schema.js');
@@ -49,7 +50,8 @@ describe('a fatal error on one side ends the run at once', () => {
     write('slow/schema.sql', 'CREATE TABLE t (id int);\nSELECT pg_sleep(60);\n');
     write('large/schema.sql', Array.from({ length: 300 }, (_, i) => `CREATE TABLE t${i} (id int PRIMARY KEY, a text);\nCREATE INDEX t${i}_a ON t${i} (a);\n`).join(''));
     const migrations = ['--migrations', join(dir, 'migrations/000001_init.down.sql'), join(dir, 'migrations/000001_init.up.sql')];
-    const env = { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', VERIFY_SCHEMA_DATABASE_URL: '' };
+    // The engine template the other tests use (the temporary folder has no node_modules/.cache of its own).
+    const env = { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', VERIFY_SCHEMA_DATABASE_URL: '', VERIFY_SCHEMA_CACHE_DIR: defaultCacheDir(join(import.meta.dirname, '..')) };
     const runs: Exit[] = [];
     // Two at a time: the machine is small, and concurrency varies the timing the race depends on.
     for (let i = 0; i < 8; i += 2) {
