@@ -20,6 +20,9 @@ export interface ServerEngineOptions {
 
 export { SCRATCH_MARK, SCRATCH_PREFIX } from './server-leftovers.js';
 
+/** A scratch database still in use by a session that is exiting is dropped again, up to this many times. */
+const DROP_ATTEMPTS = 5;
+
 /**
  * A real Postgres server (13 or newer) reached by URL. Each scratch database is a fresh
  * `CREATE DATABASE verify_schema_<random> TEMPLATE template0` with its own connection, so both sides apply
@@ -196,12 +199,21 @@ export class ServerEngine implements Engine {
 
   private async dropDatabase(name: string): Promise<void> {
     if (!this.databases.has(name)) return;
-    try {
-      // FORCE (Postgres 13+) ends sessions still inside it, e.g. a statement interrupted by Ctrl-C.
-      await (await this.adminConnection()).exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      this.databases.delete(name);
-    } catch (error) {
-      this.options.onNotice?.(`could not drop scratch database ${name} on ${this.options.url.server}: ${maskSecrets((error as Error).message)}; drop it with DROP DATABASE ${name}`);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // FORCE (Postgres 13+) ends sessions still inside it, e.g. a statement interrupted by Ctrl-C.
+        await (await this.adminConnection()).exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        this.databases.delete(name);
+        return;
+      } catch (error) {
+        // 55006: a session just closed (or ended by FORCE) has not finished exiting; a busy server takes seconds.
+        if (asPostgresError(error)?.code === '55006' && attempt < DROP_ATTEMPTS) {
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+          continue;
+        }
+        this.options.onNotice?.(`could not drop scratch database ${name} on ${this.options.url.server}: ${maskSecrets((error as Error).message)}; drop it with DROP DATABASE ${name}`);
+        return;
+      }
     }
   }
 
