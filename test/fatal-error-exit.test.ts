@@ -36,33 +36,33 @@ function runProcess(args: string[], cwd: string, env: NodeJS.ProcessEnv, limitMs
 }
 
 describe('a fatal error on one side ends the run at once', () => {
-  // The migrations side fails on its first statement (a golang-migrate .down.sql run first) while the
+  // The migrations side fails on its first statement (a down migration run as an up one) while the
   // reference side is still starting or applying: the other side's worker must be stopped, not waited for.
-  it('the embedded engine exits within seconds after a migrations failure, 8 runs, whatever the reference side is doing', { timeout: 900_000 }, async () => {
+  it('the embedded engine exits within seconds after a migrations failure, 8 runs, whatever the reference side is doing', { timeout: 600_000 }, async () => {
     const dir = tempDir('verify-schema-fatal-');
     const write = (path: string, text: string) => {
       mkdirSync(join(dir, path, '..'), { recursive: true });
       writeFileSync(join(dir, path), text);
     };
-    write('migrations/000001_init.down.sql', 'DROP TABLE t;\n');
-    write('migrations/000001_init.up.sql', 'CREATE TABLE t (id int);\n');
-    // Busy for ten minutes, or many statements: the failure arrives while the reference side is starting or mid-apply.
-    write('slow/schema.sql', 'CREATE TABLE t (id int);\nSELECT pg_sleep(600);\n');
+    write('migrations/V1__drop.sql', 'DROP TABLE t;\n');
+    write('migrations/V2__t.sql', 'CREATE TABLE t (id int);\n');
+    // Busy for five minutes, or many statements: the failure arrives while the reference side is starting or mid-apply.
+    write('slow/schema.sql', 'CREATE TABLE t (id int);\nSELECT pg_sleep(300);\n');
     write('large/schema.sql', Array.from({ length: 300 }, (_, i) => `CREATE TABLE t${i} (id int PRIMARY KEY, a text);\nCREATE INDEX t${i}_a ON t${i} (a);\n`).join(''));
-    const migrations = ['--migrations', join(dir, 'migrations/000001_init.down.sql'), join(dir, 'migrations/000001_init.up.sql')];
+    const migrations = ['--migrations', join(dir, 'migrations')];
     // The engine template the other tests use (the temporary folder has no node_modules/.cache of its own).
     const env = { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', VERIFY_SCHEMA_DATABASE_URL: '', VERIFY_SCHEMA_CACHE_DIR: defaultCacheDir(join(import.meta.dirname, '..')) };
     const runs: Exit[] = [];
     // Two at a time: the machine is small, and concurrency varies the timing the race depends on.
     for (let i = 0; i < 8; i += 2) {
-      runs.push(...(await Promise.all([0, 1].map((j) => runProcess(['--reference', join(dir, (i + j) % 2 ? 'large' : 'slow'), ...migrations, '--no-cache'], dir, env, 240_000)))));
+      runs.push(...(await Promise.all([0, 1].map((j) => runProcess(['--reference', join(dir, (i + j) % 2 ? 'large' : 'slow'), ...migrations, '--no-cache'], dir, env, 120_000)))));
     }
     for (const run of runs) {
       // A run that printed nothing was killed at the limit: it hung before (or while) reporting its error.
-      expect(run.stderr, `exit ${run.code} after ${run.total} ms`).toContain('000001_init.down.sql:1:12: migrations side failed: ERROR 42P01: table "t" does not exist');
+      expect(run.stderr, `exit ${run.code} after ${run.total} ms`).toContain('V1__drop.sql:1:12: migrations side failed: ERROR 42P01: table "t" does not exist');
       expect(run.code).toBe(2);
       // Stopping the threads takes well under a second; the margin is for a machine under heavy load (3-5 s
-      // measured at load 30 on 2 cores). Waiting for the reference side instead takes ten minutes.
+      // measured at load 30 on 2 cores). Waiting for the reference side instead takes five minutes.
       expect(run.afterError).toBeLessThan(15_000);
     }
   });
