@@ -24,6 +24,7 @@ function report(findings: Finding[], newMigrations?: string[]): Report {
     version: 1,
     ok: false,
     engine: { name: 'pglite', version: '18' },
+    sides: ['reference', 'migrations'],
     inputs: { reference: ['db/schema/tables.sql'], baseline: [], migrations: findings.map((_, i) => `db/migration/V${i}__c.sql`) },
     findings,
     warnings: [],

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { projectKey } from '../src/cache/cache-keys.js';
 import { planCheckpointEviction } from '../src/engine/server-checkpoints.js';
 import type { ParsedFile } from '../src/parse/parse-sql.js';
-import { verifySchema } from '../src/verify.js';
+import { verifySchema } from '../src/run/pipelines.js';
 import { SERVER_SKIP_NOTE, serverQuery, TEST_SERVER_URL } from './helpers/server.js';
 import { tempDir } from './helpers/temp-dir.js';
 
