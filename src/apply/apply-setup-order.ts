@@ -1,6 +1,6 @@
 import type { ScratchDatabase } from '../engine/scratch-database.js';
 import type { ParsedFile, ParsedStatement } from '../parse/parse-sql.js';
-import { resetSession, sendsWhole, tryStatement, tryWholeFile, type OnFile } from './apply-statements.js';
+import { resetSession, runnable, sendsWhole, tryStatement, tryWholeFile, type OnFile } from './apply-statements.js';
 
 /** The first statement a setup script could not run, and where it is in the script's list. */
 export interface SetupFailure {
@@ -23,7 +23,7 @@ export async function applySetupOrder(db: ScratchDatabase, files: ParsedFile[], 
   for (const [index, file] of files.entries()) {
     onFile?.(file, index, files.length);
     if (sendsWhole(file) && (await tryWholeFile(db, file))) continue;
-    for (const statement of file.statements) {
+    for (const statement of runnable(db, file)) {
       const error = await tryStatement(db, statement);
       if (error !== undefined) return { index, statement, error };
     }

@@ -163,7 +163,7 @@ export function sendsWhole(file: ParsedFile): boolean {
 }
 
 /** The file's statements this database runs (see ScratchDatabase.skips), whole or one by one alike. */
-function runnable(db: ScratchDatabase, file: ParsedFile): ParsedStatement[] {
+export function runnable(db: ScratchDatabase, file: ParsedFile): ParsedStatement[] {
   return db.skips ? file.statements.filter((statement) => !db.skips!(statement)) : file.statements;
 }
 
