@@ -19,7 +19,7 @@ export const REFERENCE_PATHS = ['db/schema', 'db/schema.sql', 'schema', 'schema.
  * then the common migrations folders, detected by their files. Throws a one-line error listing what was looked
  * for when nothing is found, and one naming the candidates when two different folders qualify.
  */
-export async function discoverProject(root: string, env: NodeJS.ProcessEnv = process.env): Promise<ProjectLayout> {
+export async function discoverProject(root: string, env: Record<string, string | undefined> = process.env): Promise<ProjectLayout> {
   for (const format of MIGRATION_FORMATS) {
     const layout = await format.discoverProject?.(root);
     if (layout) return withReference(root, layout);

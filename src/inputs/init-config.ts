@@ -7,7 +7,7 @@ import type { MigrationFormatName } from './formats/migration-format.js';
 
 export interface InitOptions {
   cwd: string;
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
   /** Overwrite an existing verify-schema.config.json. */
   force?: boolean;
   /** Paths given on the command line win over what discovery finds. */

@@ -6,7 +6,7 @@ import { InputError } from '../../errors.js';
  * is why goose's docs switch ENVSUB off around dollar-quoted function bodies. An unset variable without a
  * default becomes empty, as in goose; `unset` collects its name so the report can say so.
  */
-export function substituteEnv(line: string, env: NodeJS.ProcessEnv, where: string, unset: Set<string>): string {
+export function substituteEnv(line: string, env: Record<string, string | undefined>, where: string, unset: Set<string>): string {
   return line.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:-|-|\?)([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced: string | undefined, op: string | undefined, arg: string | undefined, bare: string | undefined) => {
     if (whole === '$$') return '$';
     const name = (braced ?? bare)!;

@@ -33,7 +33,7 @@ const FILE_NAMES = ['flyway.toml', 'flyway.conf'];
  * folders in order (the working directory first, as the Flyway command line reads it, then the folders above
  * the migrations). The first found is used.
  */
-export async function findFlywayConfig(folders: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<FlywaySettings | undefined> {
+export async function findFlywayConfig(folders: string[], env: Record<string, string | undefined>, cwd: string): Promise<FlywaySettings | undefined> {
   for (const folder of folders) {
     for (const name of FILE_NAMES) {
       for (const path of [join(folder, name), join(folder, 'conf', name)]) {
@@ -58,7 +58,7 @@ export function flywayConfigFolders(cwd: string, migrationsFolder?: string): str
 }
 
 /** Java properties as Flyway reads them: `key=value`, `#`/`!` comments, `\` continuations, `${ENV}` expanded. */
-function fromConf(path: string, text: string, env: NodeJS.ProcessEnv, cwd: string): FlywaySettings {
+function fromConf(path: string, text: string, env: Record<string, string | undefined>, cwd: string): FlywaySettings {
   const values = new Map<string, string>();
   const lines = text.split(/\r\n|\r|\n/);
   for (let i = 0; i < lines.length; i++) {

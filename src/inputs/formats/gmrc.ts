@@ -39,7 +39,7 @@ export async function findGmrc(migrationsFolder: string): Promise<string | undef
  * database: placeholders (`!ENV` from the environment variable named like the placeholder without its colon),
  * pgSettings, afterReset, databaseOwner, migrationsFolder.
  */
-export async function readGmrc(path: string, migrationsFolder: string, env: NodeJS.ProcessEnv, cwd: string): Promise<GraphileSettings> {
+export async function readGmrc(path: string, migrationsFolder: string, env: Record<string, string | undefined>, cwd: string): Promise<GraphileSettings> {
   const shown = displayPath(path, cwd);
   if (!path.endsWith('.gmrc')) {
     throw new InputError(
@@ -65,7 +65,7 @@ export async function readGmrc(path: string, migrationsFolder: string, env: Node
   };
 }
 
-function readPlaceholders(value: unknown, env: NodeJS.ProcessEnv, shown: string): Record<string, string> {
+function readPlaceholders(value: unknown, env: Record<string, string | undefined>, shown: string): Record<string, string> {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) throw new InputError(`${shown}: "placeholders" must be an object`);
   const out: Record<string, string> = {};
