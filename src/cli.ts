@@ -59,8 +59,9 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     const { config } = await loadConfig(args.config as string | undefined, io.cwd);
     if (command === 'cleanup') return await cleanupCommand((args['database-url'] as string | undefined) ?? config.databaseUrl ?? io.env[DATABASE_URL_ENV], io);
     // Inside GitHub Actions the default is annotations on the pull request.
-    const targets = pairReportTargets(reportFlags(argv), config.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text'));
-    const format = targets.find((t) => !t.output)?.format;
+    // `fix` prints SQL: its --output is the migration's file, not a report's (see runFixCommand).
+    const targets = command === 'fix' ? [] : pairReportTargets(reportFlags(argv), config.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text'));
+    const format = command === 'fix' ? ((args.format as string[] | undefined)?.at(-1) ?? 'text') : targets.find((t) => !t.output)?.format;
     const given = optionValues(args, config);
     const options: VerifyOptions = {
       ...(given as Partial<VerifyOptions>),
@@ -75,6 +76,14 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       cwd: io.cwd,
       onProgress: format === 'text' && io.stderr.isTTY ? progressPrinter(io.stderr) : undefined,
     };
+    if (command === 'fix') {
+      const { runFixCommand } = await import('./fix/fix-command.js');
+      return await runFixCommand(
+        { ...options, allowDataLoss: args['allow-data-loss'] ?? false, transactional: args.transactional ?? false, referenceSide: args['reference-side'] ?? false },
+        { format: format === 'json' ? 'json' : 'text', output: args.output?.at(-1), write: args.write ?? false },
+        io,
+      );
+    }
     const report = await runCommand(command, options);
     for (const t of targets) {
       const text = renderReport(report, t.format, { color: !t.output && colorWanted(io.stdout, io.env) });
@@ -144,7 +153,8 @@ async function parseArgs(argv: string[]) {
     .command('redundant-indexes', 'List indexes another index or constraint already covers, on each side (same inputs and findings as the normal report)')
     .command('init', 'Write verify-schema.config.json for the migrations and reference found in this folder (never overwrites one without --force)')
     .command('cleanup', 'Drop everything verify-schema made on the --database-url server as its role (scratch databases, checkpoints, roles), except what a run still going on this host uses')
-    .command('lint', 'Lint the migrations new since --base-ref (all without a base): locks and rewrites traced in a scratch database, and other hazards');
+    .command('lint', 'Lint the migrations new since --base-ref (all without a base): locks and rewrites traced in a scratch database, and other hazards')
+    .command('fix', 'Print the migration that, applied after the migrations, produces the reference schema — proven by applying it and diffing again');
   for (const o of OPTION_TABLE) {
     const flag = flagOf(o);
     if (flag) parser = parser.option(flag, yargsOption(o));

@@ -42,3 +42,5 @@ export {
 export { resolveInputs, type ResolvedInputs, type InputPaths } from './inputs/resolve-inputs.js';
 export { discoverProject } from './inputs/discover-project.js';
 export { initConfig, type InitOptions, type InitResult } from './inputs/init-config.js';
+export { fixSchema, type FixOptions, type FixResult, type FixStatus } from './fix/fix-schema.js';
+export { planFix, type FixPlan, type FixPlanOptions, type WithheldStatement } from './fix/plan-fix.js';

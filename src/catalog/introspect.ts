@@ -2,6 +2,7 @@ import type { ScratchDatabase } from '../engine/scratch-database.js';
 import { loadParser } from '../parse/parse-sql.js';
 import type { Catalog, CatalogObject } from './catalog-object.js';
 import { CATALOG_KINDS } from './kinds/index.js';
+import { readDependencies } from './dependencies.js';
 import { trace } from '../trace.js';
 
 export interface IntrospectOptions {
@@ -14,6 +15,8 @@ export interface IntrospectOptions {
   comments?: boolean;
   /** Read grants and owners (`--privileges`). */
   privileges?: boolean;
+  /** Record what depends on what (`info.dependsOn`, from pg_depend): a fix plan is ordered by it. */
+  dependencies?: boolean;
 }
 
 /** System schemas and the schemas of extensions are never compared. */
@@ -52,5 +55,6 @@ export async function introspectCatalog(db: ScratchDatabase, options: Introspect
     trace(`${db.label}: introspected ${kind.kind} (${rows.length} rows; query ${Math.round(queried - began)} ms)`, began);
     catalog.set(kind.kind, new Map(objects.map((o: CatalogObject) => [o.key, o])));
   }
+  if (options.dependencies) await readDependencies(db, catalog, schemaNames);
   return catalog;
 }

@@ -90,7 +90,7 @@ function targetId(o: { kind: string; key: string }): string {
  * An index that backs a constraint is reported as that constraint, not twice; a column a partition inherits
  * is there exactly when its partitioned table's column is, which is reported instead.
  */
-function skipped(kind: CatalogKind, object: CatalogObject): boolean {
+export function skipped(kind: CatalogKind, object: CatalogObject): boolean {
   return backsConstraint(kind, object) || payloadOf(object, 'column')?.inherited === true;
 }
 
@@ -115,7 +115,7 @@ function comparable(object: CatalogObject, field: FieldSpec): AttributeValue {
   return override !== undefined ? override : object.attributes[field.name];
 }
 
-function compareFields(fields: FieldSpec[], ref: CatalogObject, mig: CatalogObject, other: SideWords): Changed {
+export function compareFields(fields: FieldSpec[], ref: CatalogObject, mig: CatalogObject, other: SideWords): Changed {
   const changed: Changed = {};
   for (const field of fields) {
     let a = comparable(ref, field);

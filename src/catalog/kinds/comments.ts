@@ -75,7 +75,8 @@ export const comments: CatalogKind<'comment'> = {
         ...(r.on_table && names ? { table: qualify(r.schema, names[0]) } : {}),
         name: names ? names[names.length - 1] : String(r.identity),
         attributes: { on: r.on_type, text: r.text },
-        ...(target ? { info: { target } } : {}),
+        // identity: the object as pg_identify_object names it (quoted as needed), what COMMENT ON takes.
+        info: { ...(target ? { target } : {}), identity: r.identity },
       });
     }
     return objects;

@@ -39,7 +39,7 @@ export const functions: CatalogKind<'function'> = {
            l.lanname AS language, p.provolatile AS volatility, p.proisstrict AS strict, p.prosecdef AS security_definer,
            p.proleakproof AS leakproof, p.proparallel AS parallel, p.proconfig AS config,
            ${ctx.versionNum >= 140000 ? `CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid) ELSE p.prosrc END` : 'p.prosrc'} AS body,
-           CASE WHEN l.lanname = 'plpgsql' THEN pg_get_functiondef(p.oid) END AS definition
+           pg_get_functiondef(p.oid) AS definition
       FROM pg_proc p
       JOIN pg_namespace n ON n.oid = p.pronamespace
       JOIN pg_language l ON l.oid = p.prolang
@@ -51,7 +51,7 @@ export const functions: CatalogKind<'function'> = {
   toObjects: (rows) =>
     rows.map((r) => {
       const body: string = r.body ?? '';
-      const comparableBody = normalizeFunctionBody(r.language, body, r.definition ?? undefined);
+      const comparableBody = normalizeFunctionBody(r.language, body, r.language === 'plpgsql' ? (r.definition ?? undefined) : undefined);
       return {
         kind: 'function',
         key: `${qualify(r.schema, r.name)}(${r.argument_types})`,
@@ -69,7 +69,8 @@ export const functions: CatalogKind<'function'> = {
           config: r.config ? [...r.config].sort() : null,
           body: body.trim(),
         },
-        info: { comparable: { body: comparableBody } },
+        // The whole CREATE statement as Postgres prints it: what a fix recreates the function from.
+        info: { comparable: { body: comparableBody }, definition: r.definition },
       };
     }),
 };

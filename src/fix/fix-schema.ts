@@ -1,0 +1,187 @@
+import { join } from 'node:path';
+import type { Catalog } from '../catalog/catalog-object.js';
+import { diffCatalogs } from '../diff/diff-catalogs.js';
+import { engineProvider } from '../engine/start-engine.js';
+import { VerifyError } from '../errors.js';
+import { displayPath } from '../inputs/display-path.js';
+import type { VerifyOptions } from '../options.js';
+import { parseSqlFile, type ParsedFile } from '../parse/parse-sql.js';
+import type { Finding } from '../report/finding.js';
+import { applyIgnoreRules } from '../report/ignore.js';
+import { lintFinding } from '../rules/lint/lint-findings.js';
+import { LintSession } from '../rules/lint/lint-session.js';
+import { resolveRunInputs } from '../run/resolve-run-inputs.js';
+import { buildScratchSides, planScratchSides, type ScratchPlan, type ScratchSidesRequest } from '../run/sides/scratch-sides.js';
+import type { UnsupportedChange } from './fix-statement.js';
+import { planFix, type FixPlan, type FixPlanOptions } from './plan-fix.js';
+import { referenceFolders, type ReferenceGroup } from './reference-folders.js';
+import { renderFixSql, renderReferenceSql } from './render-fix-sql.js';
+
+export interface FixOptions extends VerifyOptions, FixPlanOptions {
+  /** The other direction: DDL to add to the reference for what only the migrations make, proven on the reference side. */
+  referenceSide?: boolean;
+}
+
+export type FixStatus = 'nothing-to-fix' | 'proven' | 'not-proven';
+
+/** What `verify-schema fix` found, generated and proved (its JSON output). */
+export interface FixResult {
+  version: 1;
+  /** Proven (or nothing to fix), and nothing withheld or unsupported: exit 0. */
+  ok: boolean;
+  status: FixStatus;
+  /** The migration's text, header comments included; empty when there is nothing to fix. */
+  sql: string;
+  /** The side the SQL is for: `migrations` (the reconcile migration) or `reference` (--reference-side). */
+  side: 'migrations' | 'reference';
+  statements: Array<{ sql: string; kind: string; object: string; action: string; concurrent?: boolean }>;
+  /** --reference-side: the statements grouped by the reference folder each object belongs in. */
+  groups?: ReferenceGroup[];
+  /** Statements left out because they can lose data (without --allow-data-loss), or because they wait for one that is. */
+  withheld: Array<{ sql: string; kind: string; object: string; reason: string }>;
+  /** Differences no SQL was generated for. */
+  unsupported: UnsupportedChange[];
+  /** The file must run outside a transaction block (it builds or drops indexes CONCURRENTLY). */
+  outsideTransaction: boolean;
+  proof: {
+    /** The migration was applied after the migrations without error. */
+    applied: boolean;
+    /** Why applying it failed. */
+    error?: string;
+    /** Drift between the reference and the migrations + this fix: none when proven. */
+    remaining: Finding[];
+    /** What the migration-safety lint rules found in the fix, traced as it was applied. */
+    lint?: Finding[];
+  };
+  engine: { name: string; version: string };
+  inputs: { reference: string[]; baseline: string[]; migrations: string[]; migrationFormat: string };
+  durationMs: number;
+  /** Where --write or --output saved the migration. */
+  written?: string;
+}
+
+const GENERATED_FILE = 'generated fix';
+
+/**
+ * The reconcile migration: applies both sides as the check does (the pipeline's scratch sides, with what
+ * depends on what read from pg_depend), plans the SQL that turns the migrations' schema into the
+ * reference's, then proves it on a third side, the fix side: the migrations plus the generated file, applied
+ * as one more migration (from the history's checkpoint when there is one), read back and diffed with the
+ * reference. Throws VerifyError (exit 2) when the inputs cannot be verified.
+ */
+export async function fixSchema(options: FixOptions): Promise<FixResult> {
+  const started = performance.now();
+  const cwd = options.cwd ?? process.cwd();
+  const inputs = await resolveRunInputs({ reference: true, migrations: true }, options, cwd);
+  const history = [...inputs.parsed.baseline, ...inputs.parsed.setup, ...inputs.parsed.migrations];
+  const engines = engineProvider(options, cwd);
+  try {
+    const request: ScratchSidesRequest = {
+      sides: [
+        { name: 'reference', files: inputs.parsed.reference },
+        { name: 'migrations', files: history },
+      ],
+      engines,
+      options,
+      cwd,
+      cache: true,
+    };
+    const planned = planScratchSides(request);
+    const plan: ScratchPlan = { ...planned, introspect: { ...planned.introspect, dependencies: true } };
+    const [ref, mig] = await buildScratchSides(request, plan);
+    const toReference = options.referenceSide === true;
+    // The reference side: what only the migrations make, created in plain forms, nothing dropped or changed.
+    const fix = toReference
+      ? planFix(mig.catalog, ref.catalog, { ...options, transactional: true, onlyCreate: true, ignoreTables: inputs.toolTables })
+      : planFix(ref.catalog, mig.catalog, { ...options, transactional: options.transactional || oneQueryString(inputs.migrationFormat), ignoreTables: inputs.toolTables });
+    const info = await engines.info();
+    const engine = `${info.name} ${info.version}`;
+    const drift = (reference: Catalog, migrations: Catalog) =>
+      applyIgnoreRules(
+        diffCatalogs(reference, migrations, { strictColumnOrder: options.strictColumnOrder }).filter((f) => !inputs.toolTables.some((t) => f.table === t || f.object === t || f.object.startsWith(`${t}.`))),
+        options.ignore,
+      ).findings;
+    // Proven: the migrations plus the fix have no drift left; the reference plus its additions lacks nothing the migrations make.
+    const remainingOf = (catalog: Catalog) => (toReference ? drift(catalog, mig.catalog).filter((f) => f.change === 'extra') : drift(ref.catalog, catalog));
+    const base = {
+      version: 1 as const,
+      engine: { name: info.name, version: info.version },
+      inputs: {
+        reference: inputs.reference.map((p) => displayPath(p, cwd)),
+        baseline: inputs.baseline.map((p) => displayPath(p, cwd)),
+        migrations: inputs.migrations.map((p) => displayPath(p, cwd)),
+        migrationFormat: inputs.migrationFormat ?? 'flyway',
+      },
+      side: toReference ? ('reference' as const) : ('migrations' as const),
+      statements: fix.statements.map(({ sql, kind, object, action, concurrent }) => ({ sql, kind, object, action, ...(concurrent ? { concurrent } : {}) })),
+      ...(toReference ? { groups: referenceFolders(fix.statements, ref) } : {}),
+      withheld: fix.withheld.map(({ sql, kind, object, reason }) => ({ sql, kind, object, reason })),
+      unsupported: fix.unsupported,
+      outsideTransaction: fix.outsideTransaction,
+    };
+    if (fix.statements.length === 0 && fix.withheld.length === 0 && fix.unsupported.length === 0) {
+      return { ...base, ok: true, status: 'nothing-to-fix', sql: '', proof: { applied: true, remaining: [] }, durationMs: performance.now() - started };
+    }
+    const render = (status: 'proven' | 'not-proven', proof?: FixResult['proof']) =>
+      toReference
+        ? renderReferenceSql(base.groups!, { status, engine, remaining: proof?.remaining.length, error: proof?.error })
+        : renderFixSql(fix, { status, engine, remaining: proof?.remaining.length, error: proof?.error });
+    const { body } = render('proven');
+    const proofSide = toReference ? { name: 'reference' as const, files: inputs.parsed.reference } : { name: 'migrations' as const, files: history };
+    // Nothing generated (only unsupported or withheld changes): the migrations themselves are what remains.
+    const proof: FixResult['proof'] = fix.statements.length
+      ? await proveFix(body, { request, plan, side: proofSide, cwd, remainingOf, lint: !toReference })
+      : { applied: true, remaining: remainingOf(toReference ? ref.catalog : mig.catalog) };
+    const status: FixStatus = proof.applied && proof.remaining.length === 0 ? 'proven' : 'not-proven';
+    const sql = render(status, proof).text;
+    return { ...base, ok: status === 'proven' && fix.withheld.length === 0 && fix.unsupported.length === 0, status, sql, proof, durationMs: performance.now() - started };
+  } finally {
+    await engines.close();
+  }
+}
+
+/**
+ * golang-migrate's Postgres driver sends a migration as one query string, which Postgres runs as one
+ * transaction: CONCURRENTLY would fail there, so its fix uses the plain forms.
+ */
+function oneQueryString(format: string | undefined): boolean {
+  return format === 'golang-migrate';
+}
+
+interface ProofInputs {
+  request: ScratchSidesRequest;
+  plan: ScratchPlan;
+  /** The side the fix is added to, with its own files. */
+  side: { name: 'reference' | 'migrations'; files: ParsedFile[] };
+  cwd: string;
+  remainingOf(catalog: Catalog): Finding[];
+  lint: boolean;
+}
+
+/**
+ * The fix side: the migrations side's files plus the fix as one more migration, with the migrations side's
+ * cache keys, so it starts from the history's checkpoint when there is one. Failing to apply is a result.
+ */
+async function proveFix(sql: string, p: ProofInputs): Promise<FixResult['proof']> {
+  let fixFile: ParsedFile;
+  try {
+    fixFile = await parseSqlFile({ path: join(p.cwd, GENERATED_FILE), displayPath: GENERATED_FILE, text: sql });
+  } catch (error) {
+    return { applied: false, error: (error as Error).message, remaining: [] };
+  }
+  let catalog: Catalog;
+  const files = [...p.side.files, fixFile];
+  // The migration-safety lint traces the fix as it is applied (locks taken, tables rewritten).
+  const lint = p.lint ? new LintSession(new Set([fixFile]), files) : undefined;
+  try {
+    const [side] = await buildScratchSides({ ...p.request, sides: [{ name: p.side.name, files }], ...(lint ? { migrationsTracer: lint } : {}) }, p.plan);
+    catalog = side.catalog;
+  } catch (error) {
+    if (!(error instanceof VerifyError)) throw error;
+    return { applied: false, error: error.message, remaining: [] };
+  }
+  const hits = lint ? await lint.finish(catalog, files, p.cwd) : [];
+  return { applied: true, remaining: p.remainingOf(catalog), ...(lint ? { lint: hits.map(({ code, hit }) => lintFinding(code, hit, p.cwd)) } : {}) };
+}
+
+export type { FixPlan };

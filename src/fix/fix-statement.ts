@@ -1,0 +1,65 @@
+import type { Catalog, CatalogObject, ObjectKind } from '../catalog/catalog-object.js';
+import { objectId } from '../catalog/dependencies.js';
+
+export type FixAction = 'create' | 'alter' | 'rename' | 'drop';
+
+/** One statement of a fix, with what the ordering and the safety rules need to know about it. */
+export interface FixStatement {
+  sql: string;
+  /** The object it creates, changes, renames or drops. */
+  kind: ObjectKind;
+  object: string;
+  action: FixAction;
+  /** Object ids (see objectId) this statement makes available; default: its own object, unless it drops it. */
+  provides?: string[];
+  /** Object ids that must exist (be created, changed or renamed first) before it runs. */
+  needs?: string[];
+  /** Postgres refuses to run it inside a transaction block (CREATE/DROP INDEX CONCURRENTLY). */
+  concurrent?: boolean;
+  /** Why it can lose data: such a statement is withheld unless data loss is allowed. */
+  dataLoss?: string;
+}
+
+/** A change the generator cannot express as SQL: listed, and the proof then shows it as remaining. */
+export interface UnsupportedChange {
+  kind: ObjectKind;
+  object: string;
+  reason: string;
+}
+
+export interface PlanContext {
+  reference: Catalog;
+  migrations: Catalog;
+  /** Safe online forms: CONCURRENTLY index builds and drops, NOT VALID + VALIDATE constraints. */
+  online: boolean;
+  /** Tables and views the plan creates (or recreates): their indexes and constraints use the plain forms. */
+  created: Set<string>;
+  unsupported: UnsupportedChange[];
+}
+
+export function statement(object: CatalogObject, action: FixAction, sql: string, extra: Partial<FixStatement> = {}): FixStatement {
+  return { sql, kind: object.kind, object: object.key, action, ...extra };
+}
+
+export function idOf(object: CatalogObject): string {
+  return objectId(object.kind, object.key);
+}
+
+/** The object of a kind in a catalog. */
+export function lookup(catalog: Catalog, kind: ObjectKind, key: string | undefined): CatalogObject | undefined {
+  return key === undefined ? undefined : catalog.get(kind)?.get(key);
+}
+
+/** One kind's SQL generator. */
+export interface KindGenerator {
+  kind: ObjectKind;
+  create(object: CatalogObject, ctx: PlanContext): FixStatement[];
+  drop(object: CatalogObject, ctx: PlanContext): FixStatement[];
+  /**
+   * Statements that turn `current` (migrations) into `wanted` (reference) for the fields that differ, or
+   * 'replace' when only dropping and creating it again can (dependants are then recreated too).
+   */
+  alter(wanted: CatalogObject, current: CatalogObject, changed: string[], ctx: PlanContext): FixStatement[] | 'replace';
+  /** Renaming `current` to `wanted`'s name (kinds the diff pairs renames for). */
+  rename?(wanted: CatalogObject, current: CatalogObject, ctx: PlanContext): FixStatement[];
+}

@@ -1,0 +1,304 @@
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { FixResult } from '../src/fix/fix-schema.js';
+import { WRITABLE_FORMATS } from '../src/fix/next-migration.js';
+import type { Report } from '../src/report/finding.js';
+import { discoverScenarios, scenarioArgs, type Expected } from './helpers/fixtures.js';
+import { runCli } from './helpers/run-cli.js';
+import { SERVER_SKIP_NOTE, TEST_SERVER_URL } from './helpers/server.js';
+import { tempDir } from './helpers/temp-dir.js';
+
+/**
+ * `verify-schema fix` on every drift fixture (every scenario whose check exits 1), on every engine: the
+ * generated migration, with --allow-data-loss, is proven by the fix itself, and appended as the last
+ * migration it makes the check pass. New fixtures are picked up on their own; a drift the generator cannot
+ * fix yet must be named here with the reason, never skipped silently.
+ * Runs one after another: CLI runs in one process share the clean-up of engines on failure, so one failing
+ * run would stop the others' engines.
+ */
+const CANNOT_FIX: Record<string, string> = {
+  'column-order-strict': 'a different column order (with --strict-column-order) only changes by recreating the table and copying its rows',
+  'partitions-drift': "public.logs's partition key differs: only recreating the table and copying its rows changes it",
+};
+
+// Scenario folders have no node_modules, so the engine cache would default to the system temp folder, which
+// other checkouts' test runs on this machine share: this file keeps its own.
+process.env.VERIFY_SCHEMA_CACHE_DIR ??= join(import.meta.dirname, '..', 'node_modules', '.cache', 'verify-schema-fix-test');
+
+/** Tools whose folders `fix --write` cannot add a migration to yet, so the independent check cannot append one. */
+const NOT_WRITABLE: Record<string, string> = {
+  sqitch: 'a Sqitch change needs a plan entry and deploy/revert/verify scripts, which --write does not make yet',
+};
+
+const DRIFT = new Set(['missing', 'extra', 'changed', 'renamed']);
+
+const engines: Array<{ name: string; args: string[] }> = [{ name: 'pglite', args: [] }];
+if (TEST_SERVER_URL) engines.push({ name: 'server', args: ['--database-url', TEST_SERVER_URL] });
+else it.skip(`fix on every drift fixture (server): ${SERVER_SKIP_NOTE}`, () => undefined);
+
+/** Scenarios whose expected findings include drift (other exit-1 scenarios fail on lint, history or order findings). */
+const driftScenarios = discoverScenarios().filter((s) => {
+  const expected = JSON.parse(readFileSync(s.expectedPath, 'utf8')) as Expected;
+  return expected.exitCode === 1 && (expected.findings ?? []).some((f) => ['missing', 'extra', 'changed', 'renamed'].includes(f.change));
+});
+
+async function fix(args: string[], cwd?: string): Promise<{ exitCode: number; result: FixResult; stderr: string }> {
+  const run = await runCli(['fix', ...args, '--no-cache', '--format', 'json'], cwd ? { cwd } : {});
+  if (run.exitCode === 2) throw new Error(`fix could not run: ${run.stderr}`);
+  return { exitCode: run.exitCode, result: JSON.parse(run.stdout) as FixResult, stderr: run.stderr };
+}
+
+for (const engine of engines) {
+  describe(`fix on every drift fixture (${engine.name})`, () => {
+    it('finds drift fixtures to fix', () => {
+      expect(driftScenarios.length).toBeGreaterThan(10);
+      for (const name of Object.keys(CANNOT_FIX)) expect(driftScenarios.map((s) => s.name)).toContain(name);
+    });
+    for (const scenario of driftScenarios) {
+      it(scenario.name, async () => {
+        const dir = tempDir('verify-schema-fix-');
+        const migration = join(dir, 'V999999__reconcile_reference.sql');
+        // --no-cache: every run applies its SQL for real (the cache is tested in test/cache.test.ts).
+        const args = [...scenarioArgs(scenario), ...engine.args, '--no-cache'];
+        const { exitCode, result } = await fix([...args, '--allow-data-loss', '--output', migration], scenario.dir);
+        if (CANNOT_FIX[scenario.name]) {
+          // Listed as not fixable: the fix says so (exit 1, not proven) instead of printing an unproven fix as proven.
+          expect(exitCode).toBe(1);
+          expect(result.status).toBe('not-proven');
+          expect(result.proof.remaining.length + result.unsupported.length).toBeGreaterThan(0);
+          return;
+        }
+        expect({ status: result.status, error: result.proof.error, remaining: result.proof.remaining.map((f) => `${f.code} ${f.object}`), unsupported: result.unsupported }).toEqual({
+          status: 'proven',
+          error: undefined,
+          remaining: [],
+          unsupported: [],
+        });
+        expect(exitCode).toBe(0);
+        expect(readFileSync(migration, 'utf8')).toBe(result.sql);
+        // The check itself, with the migration appended as the last one (once per scenario, on the last engine:
+        // the proof above already is that check, run through the same code on this engine).
+        if (engine !== engines.at(-1)) return;
+        let checkArgs = [...args, '--migrations', migration];
+        let checkDir = scenario.dir;
+        if (!(WRITABLE_FORMATS as readonly string[]).includes(result.inputs.migrationFormat)) {
+          // The fix's own proof above stands; the tool's layout for one more migration is not written yet.
+          expect(Object.keys(NOT_WRITABLE)).toContain(result.inputs.migrationFormat);
+          return;
+        }
+        if (result.inputs.migrationFormat !== 'flyway') {
+          // Another tool's folder takes the fix in that tool's layout: --write it into a copy of the scenario.
+          checkDir = join(dir, 'copy');
+          cpSync(scenario.dir, checkDir, { recursive: true });
+          checkArgs = args.map((a) => a.replace(scenario.dir, checkDir));
+          expect(checkArgs.filter((a) => a.startsWith(scenario.dir))).toEqual([]);
+          const written = await runCli(['fix', ...checkArgs, '--allow-data-loss', '--write'], { cwd: checkDir });
+          expect(written.stdout).toMatch(/^wrote .*reconcile_reference/m);
+        }
+        const check = await runCli([...checkArgs, '--format', 'json'], { cwd: checkDir });
+        const report = JSON.parse(check.stdout) as Report;
+        expect(report.findings.filter((f) => DRIFT.has(f.change)).map((f) => `${f.code} ${f.object}`)).toEqual([]);
+        // What is left is not drift: rules about the reference's own indexes (which the fix does not touch).
+        const otherErrors = report.findings.filter((f) => f.severity === 'error' && !DRIFT.has(f.change));
+        expect(otherErrors.every((f) => f.change === 'redundant')).toBe(true);
+        expect(check.exitCode).toBe(otherErrors.length ? 1 : 0);
+      });
+    }
+  });
+}
+
+const fixture = (name: string) => discoverScenarios().find((s) => s.name === name)!;
+
+describe('fix: safety and output', () => {
+  it('emits renames the diff found as ALTER … RENAME, never as a drop and a create', async () => {
+    const s = fixture('renames');
+    const { result } = await fix(scenarioArgs(s), s.dir);
+    const renames = result.statements.filter((x) => x.action === 'rename').map((x) => x.sql);
+    expect(renames).toEqual(
+      expect.arrayContaining([
+        'ALTER TABLE public.items RENAME CONSTRAINT items_owner_id_fkey TO items_owner_fk',
+        'ALTER TABLE public.items RENAME CONSTRAINT items_price_check TO items_price_positive',
+        'ALTER TABLE public.items RENAME CONSTRAINT items_sku_key TO items_sku_unique',
+        'ALTER INDEX public.items_owner_id_idx RENAME TO items_owner_idx',
+      ]),
+    );
+    const renamed = new Set(['items_owner_id_fkey', 'items_price_check', 'items_sku_key', 'items_owner_id_idx', 'items_owner_fk', 'items_price_positive', 'items_sku_unique', 'items_owner_idx']);
+    expect(result.statements.filter((x) => x.action !== 'rename' && renamed.has(x.object.split('.').pop()!))).toEqual([]);
+    expect(result.status).toBe('proven');
+  });
+
+  it('withholds what can lose data without --allow-data-loss, names each, and exits 1', async () => {
+    const s = fixture('column-drift');
+    const run = await runCli(['fix', ...scenarioArgs(s), '--no-cache'], { cwd: s.dir });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).not.toMatch(/^ALTER TABLE public\.accounts DROP COLUMN/m);
+    expect(run.stdout).toContain('-- Withheld (they can lose data; run with --allow-data-loss to include them):');
+    expect(run.stderr).toContain('withheld: column public.accounts.legacy_flag: drops column public.accounts.legacy_flag and its data');
+    const { result } = await fix(scenarioArgs(s), s.dir);
+    expect(result.withheld.map((w) => w.sql)).toContain('ALTER TABLE public.accounts DROP COLUMN legacy_flag');
+    expect(result.statements.some((x) => /DROP COLUMN/.test(x.sql))).toBe(false);
+    expect(result.ok).toBe(false);
+    const allowed = await fix([...scenarioArgs(s), '--allow-data-loss'], s.dir);
+    expect(allowed.result.statements.map((x) => x.sql)).toContain('ALTER TABLE public.accounts DROP COLUMN legacy_flag');
+    expect(allowed.exitCode).toBe(0);
+  });
+
+  it('proves the demo: the guide V006 equivalent, online forms, outside a transaction', async () => {
+    const s = fixture('guide-without-v006');
+    const run = await runCli(['fix', ...scenarioArgs(s), '--no-cache'], { cwd: s.dir });
+    expect(run.stderr).toMatch(/✓ fix proven: 5 statements, outside a transaction/);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('-- Proven: applied after the migrations on pglite');
+    expect(run.stdout).toContain('-- Runs outside a transaction');
+    const statements = run.stdout.split('\n').filter((l) => l && !l.startsWith('--')).join('\n');
+    expect(statements).toBe(
+      [
+        "SET lock_timeout = '5s';",
+        'DROP INDEX CONCURRENTLY public.idx_integration_connections_workspace;',
+        'DROP INDEX CONCURRENTLY public.idx_integration_definitions_slug;',
+        'DROP POLICY integration_connections_select_by_workspace ON public.integration_connections;',
+        'ALTER TABLE public.entity_attribute_provenance ENABLE ROW LEVEL SECURITY;',
+        'CREATE POLICY entity_attribute_provenance_workspace_access ON public.entity_attribute_provenance AS PERMISSIVE FOR ALL TO authenticated ' +
+          'USING (entity_id IN (SELECT e.id FROM entities AS e JOIN workspace_members AS wm ON wm.workspace_id = e.workspace_id WHERE wm.user_id = auth.uid())) ' +
+          'WITH CHECK (entity_id IN (SELECT e.id FROM entities AS e JOIN workspace_members AS wm ON wm.workspace_id = e.workspace_id WHERE wm.user_id = auth.uid()));',
+      ].join('\n'),
+    );
+    expect(run.stderr).toMatch(/✓ fix proven: 5 statements, outside a transaction/);
+    expect(run.stderr).not.toContain('lint:');
+    const plain = await fix([...scenarioArgs(s), '--transactional'], s.dir);
+    expect(plain.result.outsideTransaction).toBe(false);
+    expect(plain.result.statements.map((x) => x.sql)).toContain('DROP INDEX public.idx_integration_definitions_slug');
+    expect(plain.result.sql).toContain('-- Runs in one transaction');
+    expect(plain.result.sql).toContain("\nSET LOCAL lock_timeout = '5s';\n");
+    // The lint rules ran on the fix as it was applied: a plain DROP INDEX takes ACCESS EXCLUSIVE (the online form does not).
+    expect(plain.result.proof.lint?.map((f) => f.code)).toContain('drop-index-not-concurrent');
+    expect(plain.result.status).toBe('proven');
+  });
+
+  it('--write saves the next Flyway migration; nothing to fix writes nothing and says so', async () => {
+    const s = fixture('foreign-key-action');
+    const dir = tempDir('verify-schema-fix-write-');
+    cpSync(join(s.dir, 'migrations'), join(dir, 'migrations'), { recursive: true });
+    const before = readdirSync(join(dir, 'migrations')).sort();
+    const run = await runCli(['fix', '--reference', join(s.dir, 'reference'), '--migrations', join(dir, 'migrations'), '--write', '--no-cache'], { cwd: dir });
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    const added = readdirSync(join(dir, 'migrations')).filter((f) => !before.includes(f));
+    expect(added).toHaveLength(1);
+    expect(added[0]).toMatch(/^V\d+__reconcile_reference\.sql$/);
+    expect(run.stdout).toContain(`wrote migrations/${added[0]}`);
+    const again = await runCli(['fix', '--reference', join(s.dir, 'reference'), '--migrations', join(dir, 'migrations'), '--write', '--no-cache'], { cwd: dir });
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toContain('✓ nothing to fix');
+    expect(readdirSync(join(dir, 'migrations'))).toHaveLength(before.length + 1);
+  });
+
+  it('bad input: one line, exit 2', async () => {
+    const s = fixture('foreign-key-action');
+    const run = await runCli(['fix', ...scenarioArgs(s), '--write', '--output', 'x.sql'], { cwd: s.dir });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toBe('verify-schema: error: fix takes --output FILE or --write, not both\n');
+    expect(existsSync(join(s.dir, 'x.sql'))).toBe(false);
+  });
+});
+
+/** Writes a small project (reference/schema.sql, migrations/V1__schema.sql) and returns its folder. */
+function project(reference: string, migrations: string): string {
+  const dir = tempDir('verify-schema-fix-project-');
+  mkdirSync(join(dir, 'reference'));
+  mkdirSync(join(dir, 'migrations'));
+  writeFileSync(join(dir, 'reference', 'schema.sql'), reference);
+  writeFileSync(join(dir, 'migrations', 'V1__schema.sql'), migrations);
+  return dir;
+}
+
+describe('fix: quoting and dependency order', () => {
+  it('quotes every name as Postgres requires: keywords, capitals, spaces, quotes in literals', async () => {
+    const dir = project(
+      `CREATE SCHEMA "Sales";
+       CREATE TYPE "Sales"."Status" AS ENUM ('new', 'it''s done');
+       CREATE TABLE "Sales"."order" (id int PRIMARY KEY, "user" int NOT NULL, "Select" text, status "Sales"."Status");
+       CREATE INDEX "Order By User" ON "Sales"."order" ("user");
+       CREATE TABLE "Sales".lines (id int PRIMARY KEY, "order" int CONSTRAINT "Lines→Order" REFERENCES "Sales"."order" (id));
+       ALTER TABLE "Sales"."order" ENABLE ROW LEVEL SECURITY;
+       CREATE POLICY "Only Mine" ON "Sales"."order" USING ("user" = 1);`,
+      `CREATE SCHEMA "Sales";
+       CREATE TYPE "Sales"."Status" AS ENUM ('new');
+       CREATE TABLE "Sales"."order" (id int PRIMARY KEY, "user" int NOT NULL, status "Sales"."Status");`,
+    );
+    const { exitCode, result } = await fix(['--reference', 'reference', '--migrations', 'migrations'], dir);
+    expect({ applied: result.proof.applied, error: result.proof.error, remaining: result.proof.remaining }).toEqual({ applied: true, error: undefined, remaining: [] });
+    expect(exitCode).toBe(0);
+    const sql = result.statements.map((s) => s.sql);
+    expect(sql).toContain(`ALTER TYPE "Sales"."Status" ADD VALUE 'it''s done' AFTER 'new'`);
+    expect(sql).toContain('ALTER TABLE "Sales"."order" ADD COLUMN "Select" text');
+    expect(sql).toContain('CREATE INDEX CONCURRENTLY "Order By User" ON "Sales"."order" USING btree ("user")');
+    expect(sql).toContain('ALTER TABLE "Sales"."order" ENABLE ROW LEVEL SECURITY');
+    expect(sql).toContain(`CREATE POLICY "Only Mine" ON "Sales"."order" AS PERMISSIVE FOR ALL TO PUBLIC USING ("user" = 1)`);
+    expect(sql.find((s) => s.startsWith('CREATE TABLE "Sales".lines'))).toBe('CREATE TABLE "Sales".lines (\n  id integer NOT NULL,\n  "order" integer\n)');
+    // A new table gets its constraints in the plain form.
+    expect(sql).toContain(`ALTER TABLE "Sales".lines ADD CONSTRAINT "Lines→Order" FOREIGN KEY ("order") REFERENCES "Sales"."order"(id)`);
+    // The lint ran on the fix: it sets a lock_timeout before taking ACCESS EXCLUSIVE locks.
+    expect(result.proof.lint).toBeDefined();
+    expect(result.proof.lint!.map((f) => f.code)).not.toContain('lock-timeout-missing');
+  });
+
+  it('orders by what depends on what: views around a column type change, a function whose return type changes', async () => {
+    const dir = project(
+      `CREATE TABLE a (id int PRIMARY KEY, v numeric(12,2));
+       CREATE VIEW v2_positive AS SELECT id, v FROM v1_all WHERE v > 0;
+       CREATE VIEW v1_all AS SELECT id, v FROM a;
+       CREATE FUNCTION total() RETURNS numeric LANGUAGE sql AS 'SELECT sum(v) FROM a';
+       CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a (id));`,
+      `CREATE TABLE a (id int PRIMARY KEY, v integer);
+       CREATE VIEW v1_all AS SELECT id, v FROM a;
+       CREATE VIEW v2_positive AS SELECT id FROM v1_all;
+       CREATE FUNCTION total() RETURNS bigint LANGUAGE sql AS 'SELECT sum(v) FROM a';
+       CREATE TABLE b (id int PRIMARY KEY, a_id int);`,
+    );
+    const { exitCode, result } = await fix(['--reference', 'reference', '--migrations', 'migrations'], dir);
+    expect({ applied: result.proof.applied, error: result.proof.error, remaining: result.proof.remaining }).toEqual({ applied: true, error: undefined, remaining: [] });
+    expect(exitCode).toBe(0);
+    // integer → numeric(12,2) keeps every value: not withheld.
+    expect(result.withheld).toEqual([]);
+    const sql = result.statements.map((s) => s.sql.split('\n')[0]);
+    const at = (start: string) => {
+      const i = sql.findIndex((s) => s.startsWith(start));
+      expect(i, start).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+    expect(at('DROP VIEW public.v2_positive')).toBeLessThan(at('DROP VIEW public.v1_all'));
+    expect(at('DROP VIEW public.v1_all')).toBeLessThan(at('ALTER TABLE public.a ALTER COLUMN v TYPE numeric(12,2)'));
+    expect(at('ALTER TABLE public.a ALTER COLUMN v TYPE numeric(12,2)')).toBeLessThan(at('CREATE VIEW public.v1_all'));
+    expect(at('CREATE VIEW public.v1_all')).toBeLessThan(at('CREATE VIEW public.v2_positive'));
+    expect(at('DROP FUNCTION public.total()')).toBeLessThan(at('CREATE OR REPLACE FUNCTION public.total()'));
+    expect(at('ALTER TABLE public.b ADD CONSTRAINT b_a_id_fkey FOREIGN KEY (a_id) REFERENCES a(id) NOT VALID')).toBeLessThan(at('ALTER TABLE public.b VALIDATE CONSTRAINT b_a_id_fkey'));
+  });
+});
+
+describe('fix --reference-side', () => {
+  it('prints the DDL the reference lacks, grouped by the reference folder it belongs in, proven on the reference side', async () => {
+    const s = fixture('guide-without-v006');
+    const { exitCode, result } = await fix([...scenarioArgs(s), '--reference-side'], s.dir);
+    expect(result.side).toBe('reference');
+    expect({ applied: result.proof.applied, error: result.proof.error, remaining: result.proof.remaining }).toEqual({ applied: true, error: undefined, remaining: [] });
+    expect(exitCode).toBe(0);
+    expect(result.groups).toEqual([
+      {
+        folder: '../../db/schema/02_indexes/',
+        statements: [
+          'CREATE INDEX idx_integration_connections_workspace ON public.integration_connections USING btree (workspace_id)',
+          'CREATE INDEX idx_integration_definitions_slug ON public.integration_definitions USING btree (slug)',
+        ],
+      },
+      {
+        folder: '../../db/schema/05_rls/',
+        statements: [expect.stringMatching(/^CREATE POLICY integration_connections_select_by_workspace ON public\.integration_connections AS PERMISSIVE FOR SELECT TO authenticated USING /)],
+      },
+    ]);
+    // Nothing is dropped or changed on the reference side: RLS and the FOR ALL policy the migrations lack are the other direction.
+    expect(result.statements.every((x) => x.action === 'create')).toBe(true);
+    expect(result.sql).toContain('-- ../../db/schema/02_indexes/\nCREATE INDEX idx_integration_connections_workspace');
+  });
+});
