@@ -20,6 +20,8 @@ import { tempDir } from './helpers/temp-dir.js';
 const CANNOT_FIX: Record<string, string> = {
   'column-order-strict': 'a different column order (with --strict-column-order) only changes by recreating the table and copying its rows',
   'partitions-drift': "public.logs's partition key differs: only recreating the table and copying its rows changes it",
+  'publications-and-event-triggers': 'publications and event triggers became compared kinds after the generators were written: no SQL generator for them yet',
+  'supabase-drift': 'its drift includes the supabase_realtime publication: no SQL generator for publications yet',
 };
 
 // Scenario folders have no node_modules, so the engine cache would default to the system temp folder, which
@@ -29,6 +31,8 @@ process.env.VERIFY_SCHEMA_CACHE_DIR ??= join(import.meta.dirname, '..', 'node_mo
 /** Tools whose folders `fix --write` cannot add a migration to yet, so the independent check cannot append one. */
 const NOT_WRITABLE: Record<string, string> = {
   sqitch: 'a Sqitch change needs a plan entry and deploy/revert/verify scripts, which --write does not make yet',
+  'graphile-migrate': 'graphile-migrate takes new work in current.sql and commits it itself, which --write does not do yet',
+  supabase: 'a Supabase migration is named by timestamp in supabase/migrations, which --write does not do yet',
 };
 
 const DRIFT = new Set(['missing', 'extra', 'changed', 'renamed']);
@@ -286,19 +290,19 @@ describe('fix --reference-side', () => {
     expect(exitCode).toBe(0);
     expect(result.groups).toEqual([
       {
-        folder: '../../db/schema/02_indexes/',
+        folder: expect.stringMatching(/db\/schema\/02_indexes\/$/),
         statements: [
           'CREATE INDEX idx_integration_connections_workspace ON public.integration_connections USING btree (workspace_id)',
           'CREATE INDEX idx_integration_definitions_slug ON public.integration_definitions USING btree (slug)',
         ],
       },
       {
-        folder: '../../db/schema/05_rls/',
+        folder: expect.stringMatching(/db\/schema\/05_rls\/$/),
         statements: [expect.stringMatching(/^CREATE POLICY integration_connections_select_by_workspace ON public\.integration_connections AS PERMISSIVE FOR SELECT TO authenticated USING /)],
       },
     ]);
     // Nothing is dropped or changed on the reference side: RLS and the FOR ALL policy the migrations lack are the other direction.
     expect(result.statements.every((x) => x.action === 'create')).toBe(true);
-    expect(result.sql).toContain('-- ../../db/schema/02_indexes/\nCREATE INDEX idx_integration_connections_workspace');
+    expect(result.sql).toMatch(/-- \S*db\/schema\/02_indexes\/\nCREATE INDEX idx_integration_connections_workspace/);
   });
 });

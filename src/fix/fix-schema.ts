@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import type { Catalog } from '../catalog/catalog-object.js';
+import type { Catalog, CatalogObject } from '../catalog/catalog-object.js';
+import { isPlatformObject, platformObjects } from '../platforms/platform.js';
 import { diffCatalogs } from '../diff/diff-catalogs.js';
 import { engineProvider } from '../engine/start-engine.js';
 import { VerifyError } from '../errors.js';
@@ -85,20 +86,24 @@ export async function fixSchema(options: FixOptions): Promise<FixResult> {
       options,
       cwd,
       cache: true,
+      platform: inputs.platform,
     };
     const planned = planScratchSides(request);
     const plan: ScratchPlan = { ...planned, introspect: { ...planned.introspect, dependencies: true } };
     const [ref, mig] = await buildScratchSides(request, plan);
     const toReference = options.referenceSide === true;
+    // The platform's own objects are on both sides only because its stand-in made them: never planned or reported.
+    const platformKeys = inputs.platform ? await platformObjects(inputs.platform) : new Set<string>();
+    const ignoreObject = (o: CatalogObject) => isPlatformObject(platformKeys, { kind: o.kind, object: o.key });
     // The reference side: what only the migrations make, created in plain forms, nothing dropped or changed.
     const fix = toReference
-      ? planFix(mig.catalog, ref.catalog, { ...options, transactional: true, onlyCreate: true, ignoreTables: inputs.toolTables })
-      : planFix(ref.catalog, mig.catalog, { ...options, transactional: options.transactional || oneQueryString(inputs.migrationFormat), ignoreTables: inputs.toolTables });
+      ? planFix(mig.catalog, ref.catalog, { ...options, transactional: true, onlyCreate: true, ignoreTables: inputs.toolTables, ignoreObject })
+      : planFix(ref.catalog, mig.catalog, { ...options, transactional: options.transactional || oneQueryString(inputs.migrationFormat), ignoreTables: inputs.toolTables, ignoreObject });
     const info = await engines.info();
     const engine = `${info.name} ${info.version}`;
     const drift = (reference: Catalog, migrations: Catalog) =>
       applyIgnoreRules(
-        diffCatalogs(reference, migrations, { strictColumnOrder: options.strictColumnOrder }).filter((f) => !inputs.toolTables.some((t) => f.table === t || f.object === t || f.object.startsWith(`${t}.`))),
+        diffCatalogs(reference, migrations, { strictColumnOrder: options.strictColumnOrder }).filter((f) => !inputs.toolTables.some((t) => f.table === t || f.object === t || f.object.startsWith(`${t}.`)) && !isPlatformObject(platformKeys, f)),
         options.ignore,
       ).findings;
     // Proven: the migrations plus the fix have no drift left; the reference plus its additions lacks nothing the migrations make.

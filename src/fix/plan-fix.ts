@@ -17,6 +17,8 @@ export interface FixPlanOptions {
   strictColumnOrder?: boolean;
   /** The migration tool's bookkeeping tables (`public.schema_migrations`): never created or dropped. */
   ignoreTables?: string[];
+  /** Objects never planned (a platform's own objects, which its stand-in makes on both sides). */
+  ignoreObject?: (object: CatalogObject) => boolean;
   /** Only create what is missing (the reference side: objects only the migrations make); nothing is dropped or changed. */
   onlyCreate?: boolean;
 }
@@ -57,7 +59,7 @@ export function planFix(reference: Catalog, migrations: Catalog, options: FixPla
   const operations = new Map<string, Operation>();
 
   const toolTables = options.ignoreTables ?? [];
-  const toolTable = (o: CatalogObject) => toolTables.some((t) => o.key === t || o.table === t);
+  const toolTable = (o: CatalogObject) => toolTables.some((t) => o.key === t || o.table === t) || (options.ignoreObject?.(o) ?? false);
   for (const kind of CATALOG_KINDS) {
     const ref = withoutToolTables(reference.get(kind.kind), toolTable);
     const mig = withoutToolTables(migrations.get(kind.kind), toolTable);

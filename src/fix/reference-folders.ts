@@ -27,6 +27,8 @@ export function referenceFolders(statements: FixStatement[], reference: BuiltSid
     if (!byKind.has(kind)) {
       const counts = new Map<string, number>();
       for (const object of reference.catalog.get(kind)?.values() ?? []) {
+        // An index behind a constraint is written with its table, not where indexes are kept.
+        if (object.info?.constraint) continue;
         const folder = folderOf(kind, object.key, object.table);
         if (folder) counts.set(folder, (counts.get(folder) ?? 0) + 1);
       }
