@@ -41,10 +41,13 @@ const engines: Array<{ name: string; args: string[] }> = [{ name: 'pglite', args
 if (TEST_SERVER_URL) engines.push({ name: 'server', args: ['--database-url', TEST_SERVER_URL] });
 else it.skip(`fix on every drift fixture (server): ${SERVER_SKIP_NOTE}`, () => undefined);
 
-/** Scenarios whose expected findings include drift (other exit-1 scenarios fail on lint, history or order findings). */
+/**
+ * Scenarios whose expected findings include drift between the reference and the migrations (codes
+ * `<kind>-<change>`); other exit-1 scenarios fail on lint, history, order or setup-script findings.
+ */
 const driftScenarios = discoverScenarios().filter((s) => {
   const expected = JSON.parse(readFileSync(s.expectedPath, 'utf8')) as Expected;
-  return expected.exitCode === 1 && (expected.findings ?? []).some((f) => ['missing', 'extra', 'changed', 'renamed'].includes(f.change));
+  return expected.exitCode === 1 && (expected.findings ?? []).some((f) => ['missing', 'extra', 'changed', 'renamed'].includes(f.change) && f.code === `${f.kind}-${f.change}`);
 });
 
 async function fix(args: string[], cwd?: string): Promise<{ exitCode: number; result: FixResult; stderr: string }> {
