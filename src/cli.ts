@@ -79,8 +79,8 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     if (command === 'fix') {
       const { runFixCommand } = await import('./fix/fix-command.js');
       return await runFixCommand(
-        { ...options, allowDataLoss: args['allow-data-loss'] ?? false, transactional: args.transactional ?? false, referenceSide: args['reference-side'] ?? false },
-        { format: format === 'json' ? 'json' : 'text', output: args.output?.at(-1), write: args.write ?? false },
+        { ...options, allowDataLoss: Boolean(args['allow-data-loss']), transactional: Boolean(args.transactional), referenceSide: Boolean(args['reference-side']) },
+        { format: format === 'json' ? 'json' : 'text', output: (args.output as string[] | undefined)?.at(-1), write: Boolean(args.write) },
         io,
       );
     }

@@ -109,7 +109,7 @@ export async function readDependencies(db: ScratchDatabase, catalog: Catalog, sc
   for (const objects of catalog.values()) {
     for (const object of objects.values()) {
       const to = edges.get(objectId(object.kind, object.key));
-      if (to) object.info = { ...object.info, dependsOn: [...to].sort() };
+      if (to) (object as { info?: unknown }).info = { ...object.info, dependsOn: [...to].sort() };
     }
   }
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Catalog, CatalogObject } from '../catalog/catalog-object.js';
 import { isPlatformObject, platformObjects } from '../platforms/platform.js';
 import { diffCatalogs } from '../diff/diff-catalogs.js';
+import { resolveEngineSettings } from '../engine/engine-settings.js';
 import { engineProvider } from '../engine/start-engine.js';
 import { VerifyError } from '../errors.js';
 import { displayPath } from '../inputs/display-path.js';
@@ -75,7 +76,8 @@ export async function fixSchema(options: FixOptions): Promise<FixResult> {
   const cwd = options.cwd ?? process.cwd();
   const inputs = await resolveRunInputs({ reference: true, migrations: true }, options, cwd);
   const history = [...inputs.parsed.baseline, ...inputs.parsed.setup, ...inputs.parsed.migrations];
-  const engines = engineProvider(options, cwd);
+  const engineSettings = resolveEngineSettings(options, cwd);
+  const engines = engineProvider(engineSettings);
   try {
     const request: ScratchSidesRequest = {
       sides: [
@@ -86,6 +88,7 @@ export async function fixSchema(options: FixOptions): Promise<FixResult> {
       options,
       cwd,
       cache: true,
+      cacheDir: engineSettings.cacheDir,
       platform: inputs.platform,
     };
     const planned = planScratchSides(request);

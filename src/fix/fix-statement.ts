@@ -1,3 +1,4 @@
+import type { CatalogObjectKind } from '../catalog/catalog-object.js';
 import type { Catalog, CatalogObject, ObjectKind } from '../catalog/catalog-object.js';
 import { objectId } from '../catalog/dependencies.js';
 
@@ -47,7 +48,7 @@ export function idOf(object: CatalogObject): string {
 
 /** The object of a kind in a catalog. */
 export function lookup(catalog: Catalog, kind: ObjectKind, key: string | undefined): CatalogObject | undefined {
-  return key === undefined ? undefined : catalog.get(kind)?.get(key);
+  return key === undefined ? undefined : catalog.get(kind as CatalogObjectKind)?.get(key);
 }
 
 /** One kind's SQL generator. */
@@ -62,4 +63,9 @@ export interface KindGenerator {
   alter(wanted: CatalogObject, current: CatalogObject, changed: string[], ctx: PlanContext): FixStatement[] | 'replace';
   /** Renaming `current` to `wanted`'s name (kinds the diff pairs renames for). */
   rename?(wanted: CatalogObject, current: CatalogObject, ctx: PlanContext): FixStatement[];
+}
+
+/** An object's kind payload, read by name: the fix reads fields of several kinds through one path. */
+export function infoOf(object: CatalogObject): Record<string, any> | undefined {
+  return object.info as Record<string, any> | undefined;
 }

@@ -1,3 +1,5 @@
+import type { CatalogObjectKind } from '../catalog/catalog-object.js';
+import { infoOf } from './fix-statement.js';
 import type { Catalog } from '../catalog/catalog-object.js';
 import { objectId } from '../catalog/dependencies.js';
 import type { FixStatement } from './fix-statement.js';
@@ -45,10 +47,10 @@ export function orderStatements(statements: FixStatement[], migrations: Catalog)
   // The migrations side's dependencies order the drops, and the changes that must happen before a drop.
   const purelyDropped = new Set([...drops.keys()].filter((id) => !providers.has(id)));
   for (const s of statements) {
-    const current = migrations.get(s.kind)?.get(s.object);
+    const current = migrations.get(s.kind as CatalogObjectKind)?.get(s.object);
     if (!current) continue;
     const uses = new Set<string>();
-    for (const id of (current.info?.dependsOn as string[] | undefined) ?? []) {
+    for (const id of (infoOf(current)?.dependsOn as string[] | undefined) ?? []) {
       uses.add(id);
       const container = containerOf(id, migrations);
       if (container) uses.add(container);

@@ -1,3 +1,4 @@
+import { infoOf } from './fix-statement.js';
 import type { Catalog, CatalogObject, ObjectKind } from '../catalog/catalog-object.js';
 import { objectId } from '../catalog/dependencies.js';
 import { CATALOG_KINDS } from '../catalog/kinds/index.js';
@@ -73,7 +74,7 @@ export function planFix(reference: Catalog, migrations: Catalog, options: FixPla
       // partition; what such a column sets differently from its partitioned table is still compared.
       if (!current) {
         if (!skipped(kind, wanted)) missing.push(wanted);
-      } else if (!(kind.kind === 'index' && wanted.info?.constraint)) {
+      } else if (!(kind.kind === 'index' && infoOf(wanted)?.constraint)) {
         const changed = Object.keys(compareFields(fields, wanted, current, SIDE_WORDS.migrations));
         if (changed.length) operations.set(idOf(wanted), { op: 'alter', wanted, current, changed });
       }
@@ -153,7 +154,7 @@ function kindOfId(id: string): ObjectKind {
 
 /** What any statement about an object needs besides what its generator names: its schema, its table, what pg_depend says. */
 function implicitNeeds(object: CatalogObject): string[] {
-  const needs = [...((object.info?.dependsOn as string[] | undefined) ?? [])];
+  const needs = [...((infoOf(object)?.dependsOn as string[] | undefined) ?? [])];
   if (object.table && object.table !== object.key) needs.push(objectId('table', object.table), objectId('view', object.table));
   if (object.kind !== 'schema' && object.kind !== 'extension') needs.push(objectId('schema', splitKey(object.key).parts[0]));
   return needs;
@@ -162,7 +163,7 @@ function implicitNeeds(object: CatalogObject): string[] {
 /** The object is dropped anyway by dropping the table, view or object it belongs to. */
 function goesWith(object: CatalogObject, dropped: Set<string>): boolean {
   if (object.table && object.table !== object.key && (dropped.has(objectId('table', object.table)) || dropped.has(objectId('view', object.table)))) return true;
-  const target = object.info?.target as { kind: string; key: string } | undefined;
+  const target = infoOf(object)?.target as { kind: string; key: string } | undefined;
   return target !== undefined && dropped.has(objectId(target.kind, target.key));
 }
 
@@ -178,9 +179,9 @@ function replaceDependants(operations: Map<string, Operation>, ctx: PlanContext)
   const add = (id: string, object: CatalogObject) => dependants.set(id, [...(dependants.get(id) ?? []), object]);
   for (const objects of ctx.migrations.values()) {
     for (const object of objects.values()) {
-      for (const id of (object.info?.dependsOn as string[] | undefined) ?? []) add(id, object);
+      for (const id of (infoOf(object)?.dependsOn as string[] | undefined) ?? []) add(id, object);
       if (object.table && object.table !== object.key) add(objectId(CONTAINERS.has(object.kind) ? 'table' : lookupContainerKind(object.table, ctx), object.table), object);
-      const target = object.info?.target as { kind: string; key: string } | undefined;
+      const target = infoOf(object)?.target as { kind: string; key: string } | undefined;
       if (target) add(objectId(target.kind, target.key), object);
     }
   }

@@ -1,3 +1,5 @@
+import type { CatalogObjectKind } from '../catalog/catalog-object.js';
+import { infoOf } from './fix-statement.js';
 import { dirname } from 'node:path';
 import type { ObjectKind } from '../catalog/catalog-object.js';
 import type { BuiltSide } from '../run/sides/built-side.js';
@@ -26,9 +28,9 @@ export function referenceFolders(statements: FixStatement[], reference: BuiltSid
   const kindFolder = (kind: ObjectKind) => {
     if (!byKind.has(kind)) {
       const counts = new Map<string, number>();
-      for (const object of reference.catalog.get(kind)?.values() ?? []) {
+      for (const object of reference.catalog.get(kind as CatalogObjectKind)?.values() ?? []) {
         // An index behind a constraint is written with its table, not where indexes are kept.
-        if (object.info?.constraint) continue;
+        if (infoOf(object)?.constraint) continue;
         const folder = folderOf(kind, object.key, object.table);
         if (folder) counts.set(folder, (counts.get(folder) ?? 0) + 1);
       }
@@ -39,7 +41,7 @@ export function referenceFolders(statements: FixStatement[], reference: BuiltSid
   const fallback = folderOf('schema', 'public') ?? firstFolder(reference) ?? '.';
   const groups = new Map<string, string[]>();
   for (const s of statements) {
-    const table = reference.catalog.get(s.kind)?.get(s.object)?.table;
+    const table = reference.catalog.get(s.kind as CatalogObjectKind)?.get(s.object)?.table;
     const tableFolder = tableFolderOf(s, reference, folderOf);
     const folder = kindFolder(s.kind) ?? tableFolder ?? (table ? folderOf('table', table) : undefined) ?? fallback;
     groups.set(folder, [...(groups.get(folder) ?? []), s.sql]);

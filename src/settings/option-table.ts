@@ -147,6 +147,10 @@ const CHECK_OPTIONS = defineOptions([
   { key: 'keepDatabases', config: false, type: { kind: 'boolean' }, help: 'Keep the server scratch databases and print their names' },
   { key: 'live', config: false, type: { kind: 'string' }, help: 'Compare this running database (read only) with the reference; no migrations' },
   { key: 'force', config: false, type: { kind: 'boolean' }, help: 'init: overwrite an existing verify-schema.config.json' },
+  { key: 'allowDataLoss', config: false, type: { kind: 'boolean' }, help: 'fix: include statements that can lose data (DROP TABLE/COLUMN, lossy type changes, enum labels dropped)' },
+  { key: 'transactional', config: false, type: { kind: 'boolean' }, help: 'fix: plain forms in one transaction instead of CONCURRENTLY and NOT VALID + VALIDATE' },
+  { key: 'referenceSide', config: false, type: { kind: 'boolean' }, help: 'fix: the DDL to add to the reference for what only the migrations make, grouped by reference folder' },
+  { key: 'write', config: false, type: { kind: 'boolean' }, help: 'fix: save the migration as the next one in the migrations folder and print its path' },
   { key: 'debug', config: false, type: { kind: 'boolean' }, help: 'Show stack traces of errors' },
 ]);
 

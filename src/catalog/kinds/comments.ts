@@ -76,7 +76,7 @@ export const comments: CatalogKind<'comment'> = {
         name: names ? names[names.length - 1] : String(r.identity),
         attributes: { on: r.on_type, text: r.text },
         // identity: the object as pg_identify_object names it (quoted as needed), what COMMENT ON takes.
-        info: { ...(target ? { target } : {}), identity: r.identity },
+        info: { ...(target ? { target } : {}), identity: r.identity } as CommentPayload,
       });
     }
     return objects;

@@ -1,3 +1,4 @@
+import { infoOf } from '../fix-statement.js';
 import type { CatalogObject } from '../../catalog/catalog-object.js';
 import { objectId } from '../../catalog/dependencies.js';
 import { statement, type KindGenerator } from '../fix-statement.js';
@@ -17,14 +18,14 @@ const TARGETS: Record<string, string> = {
  */
 function commentOn(comment: CatalogObject, text: string | null): string {
   const type = String(comment.attributes.on);
-  let identity = String(comment.info?.identity ?? comment.key);
+  let identity = String(infoOf(comment)?.identity ?? comment.key);
   if (type === 'domain constraint') identity = identity.replace(/ on /, ' ON DOMAIN ');
   else identity = identity.replace(/ on (?=[^"]*$)/, ' ON ');
   return `COMMENT ON ${TARGETS[type] ?? type.toUpperCase()} ${identity} IS ${text === null ? 'NULL' : literal(text)}`;
 }
 
 function needs(comment: CatalogObject): string[] {
-  const target = comment.info?.target as { kind: string; key: string } | undefined;
+  const target = infoOf(comment)?.target as { kind: string; key: string } | undefined;
   return target ? [objectId(target.kind, target.key)] : [];
 }
 

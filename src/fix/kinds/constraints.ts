@@ -1,3 +1,4 @@
+import { infoOf } from '../fix-statement.js';
 import type { CatalogObject } from '../../catalog/catalog-object.js';
 import { objectId } from '../../catalog/dependencies.js';
 import { lookup, statement, type FixStatement, type KindGenerator, type PlanContext } from '../fix-statement.js';
@@ -10,7 +11,7 @@ function isPartitioned(table: string, ctx: PlanContext): boolean {
 
 /** The unique index behind a primary key or unique constraint, as the reference has it. */
 function backingIndex(constraint: CatalogObject, ctx: PlanContext): CatalogObject | undefined {
-  return [...(ctx.reference.get('index')?.values() ?? [])].find((i) => i.table === constraint.table && i.info?.constraint === constraint.name);
+  return [...(ctx.reference.get('index')?.values() ?? [])].find((i) => i.table === constraint.table && infoOf(i)?.constraint === constraint.name);
 }
 
 export const constraintGenerator: KindGenerator = {

@@ -1,9 +1,10 @@
+import { infoOf } from '../fix-statement.js';
 import type { CatalogObject } from '../../catalog/catalog-object.js';
 import { statement, type KindGenerator } from '../fix-statement.js';
 import { sqlName } from '../sql-names.js';
 
 function definition(fn: CatalogObject): string {
-  return String(fn.info?.definition ?? '').trim().replace(/;\s*$/, '');
+  return String(infoOf(fn)?.definition ?? '').trim().replace(/;\s*$/, '');
 }
 
 export const functionGenerator: KindGenerator = {

@@ -1,3 +1,4 @@
+import { infoOf } from '../fix-statement.js';
 import type { CatalogObject } from '../../catalog/catalog-object.js';
 import { statement, type KindGenerator, type PlanContext } from '../fix-statement.js';
 import { ident, splitKey, sqlName } from '../sql-names.js';
@@ -19,7 +20,7 @@ function grantee(privilege: CatalogObject): string {
 /** `public.items.sku` of a column grant → `(sku) ON TABLE public.items`; anything else → `ON <TYPE> name`. */
 function target(privilege: CatalogObject): { on: string; columns: string } {
   const type = String(privilege.attributes.on);
-  const object = String(privilege.info?.object);
+  const object = String(infoOf(privilege)?.object);
   if (type === 'column') {
     const { parts } = splitKey(object);
     return { on: `TABLE ${parts.slice(0, -1).map((p) => ident(p)).join('.')}`, columns: ` (${ident(parts[parts.length - 1])})` };
@@ -29,7 +30,7 @@ function target(privilege: CatalogObject): { on: string; columns: string } {
 
 function ownerSql(privilege: CatalogObject, owner: string): string {
   const type = String(privilege.attributes.on);
-  return `ALTER ${ALTER_OWNER[type] ?? type.toUpperCase()} ${sqlName(String(privilege.info?.object))} OWNER TO ${owner}`;
+  return `ALTER ${ALTER_OWNER[type] ?? type.toUpperCase()} ${sqlName(String(infoOf(privilege)?.object))} OWNER TO ${owner}`;
 }
 
 function grantSql(privilege: CatalogObject, list: string[]): string[] {
@@ -53,9 +54,9 @@ function revokeSql(privilege: CatalogObject, list: string[]): string[] {
  */
 function columnGrantsAgain(privilege: CatalogObject, ctx: PlanContext): string[] {
   if (privilege.attributes.on === 'column') return [];
-  const object = String(privilege.info?.object);
+  const object = String(infoOf(privilege)?.object);
   return [...(ctx.reference.get('privilege')?.values() ?? [])]
-    .filter((p) => p.attributes.on === 'column' && p.name === privilege.name && String(p.info?.object).startsWith(`${object}.`))
+    .filter((p) => p.attributes.on === 'column' && p.name === privilege.name && String(infoOf(p)?.object).startsWith(`${object}.`))
     .flatMap((p) => grantSql(p, (p.attributes.privileges as string[]) ?? []));
 }
 

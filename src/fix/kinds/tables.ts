@@ -1,3 +1,4 @@
+import { infoOf } from '../fix-statement.js';
 import type { CatalogObject } from '../../catalog/catalog-object.js';
 import { objectId } from '../../catalog/dependencies.js';
 import { statement, type FixStatement, type KindGenerator, type PlanContext } from '../fix-statement.js';
@@ -7,8 +8,8 @@ import { columnDefinition } from './columns.js';
 /** The table's own columns from the reference, in their order (a partition's inherited ones come with PARTITION OF). */
 function ownColumns(table: CatalogObject, ctx: PlanContext): CatalogObject[] {
   return [...(ctx.reference.get('column')?.values() ?? [])]
-    .filter((c) => c.table === table.key && !c.info?.inherited)
-    .sort((a, b) => Number(a.info?.position) - Number(b.info?.position));
+    .filter((c) => c.table === table.key && !infoOf(c)?.inherited)
+    .sort((a, b) => Number(infoOf(a)?.position) - Number(infoOf(b)?.position));
 }
 
 /** `fillfactor=70` → `fillfactor = '70'`; `toast.autovacuum_enabled=false` keeps its namespace. */
@@ -36,7 +37,7 @@ export const tableGenerator: KindGenerator = {
     const partitionBy = a.partitionKey ? ` PARTITION BY ${a.partitionKey}` : '';
     const options = Array.isArray(a.options) && a.options.length ? ` WITH (${a.options.map(storageOption).join(', ')})` : '';
     const columnIds = columns.map((c) => objectId('column', c.key));
-    const needs = [...new Set(columns.flatMap((c) => (c.info?.dependsOn as string[] | undefined) ?? []))].filter((id) => id !== objectId('table', table.key) && !columnIds.includes(id));
+    const needs = [...new Set(columns.flatMap((c) => (infoOf(c)?.dependsOn as string[] | undefined) ?? []))].filter((id) => id !== objectId('table', table.key) && !columnIds.includes(id));
     if (a.partitionOf) needs.push(objectId('table', String(a.partitionOf)));
     const out: FixStatement[] = [
       statement(table, 'create', `${head}${partitionBy}${options}`, { provides: [objectId('table', table.key), ...columnIds], needs }),

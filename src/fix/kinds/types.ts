@@ -1,3 +1,4 @@
+import { infoOf } from '../fix-statement.js';
 import type { CatalogObject } from '../../catalog/catalog-object.js';
 import { objectId } from '../../catalog/dependencies.js';
 import { statement, type FixStatement, type KindGenerator, type PlanContext } from '../fix-statement.js';
@@ -66,7 +67,7 @@ function recreateEnum(wanted: CatalogObject, current: CatalogObject, ctx: PlanCo
   const aside = `${parts[parts.length - 1]}_before_fix`.slice(0, 63);
   const asideName = sqlName(wanted.key).replace(/[^.]+$/, ident(aside));
   const typeId = objectId('type', current.key);
-  const columns = [...(ctx.migrations.get('column')?.values() ?? [])].filter((c) => ((c.info?.dependsOn as string[] | undefined) ?? []).includes(typeId) && !c.info?.inherited);
+  const columns = [...(ctx.migrations.get('column')?.values() ?? [])].filter((c) => ((infoOf(c)?.dependsOn as string[] | undefined) ?? []).includes(typeId) && !infoOf(c)?.inherited);
   const reason = `recreates enum ${wanted.key} without label(s) ${((current.attributes.labels as string[]) ?? []).filter((l) => !((wanted.attributes.labels as string[]) ?? []).includes(l)).join(', ') || '(reordered)'}: rows holding them cannot be converted`;
   const out: FixStatement[] = [
     statement(wanted, 'alter', `ALTER TYPE ${sqlName(current.key)} RENAME TO ${ident(aside)}`, { dataLoss: reason, provides: [] }),
