@@ -40,7 +40,8 @@ export const constraintGenerator: KindGenerator = {
         const deferrable = [/\bDEFERRABLE\b/.test(definition) && !/NOT DEFERRABLE/.test(definition) ? ' DEFERRABLE' : '', /INITIALLY DEFERRED/.test(definition) ? ' INITIALLY DEFERRED' : ''].join('');
         // The index is built under the constraint's name, so it keeps that name when the constraint adopts it.
         return [
-          statement(constraint, 'create', concurrentIndexSql(String(index.attributes.definition), constraint.name), { needs, concurrent: true, provides: [] }),
+          // Provides the index's name, so dropping another index of that name comes first.
+          statement(constraint, 'create', concurrentIndexSql(String(index.attributes.definition), constraint.name), { needs, concurrent: true, provides: [objectId('index', index.key)] }),
           add(`${type} USING INDEX ${name}${deferrable}`),
         ];
       }
