@@ -9,8 +9,8 @@ import { fixSchema, type FixOptions, type FixResult } from './fix-schema.js';
 import { nextMigration } from './next-migration.js';
 
 interface Io {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
   cwd: string;
 }
 
