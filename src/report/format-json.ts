@@ -1,6 +1,13 @@
-import type { Report } from './finding.js';
+import type { Finding, Report } from './finding.js';
 
-/** The machine-readable report: one JSON document (shape documented in the README). */
+/**
+ * The machine-readable report: one JSON document (shape documented in the README). A lint hazard has no
+ * reference side, so its statement's place is also given as `location`, the field every consumer reads first.
+ */
 export function formatJson(report: Report): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return `${JSON.stringify({ ...report, findings: report.findings.map(withHazardLocation) }, null, 2)}\n`;
+}
+
+function withHazardLocation(f: Finding): Finding {
+  return f.change === 'hazard' && !f.location && f.migrationLocation ? { ...f, location: f.migrationLocation } : f;
 }
