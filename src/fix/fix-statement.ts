@@ -13,6 +13,8 @@ export interface FixStatement {
   action: FixAction;
   /** Object ids (see objectId) this statement makes available; default: its own object, unless it drops it. */
   provides?: string[];
+  /** A drop's: object ids whose names it frees besides its own (a constraint's index). */
+  frees?: string[];
   /** Object ids that must exist (be created, changed or renamed first) before it runs. */
   needs?: string[];
   /** Postgres refuses to run it inside a transaction block (CREATE/DROP INDEX CONCURRENTLY). */

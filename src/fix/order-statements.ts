@@ -36,7 +36,7 @@ export function orderStatements(statements: FixStatement[], migrations: Catalog)
   const byObject = new Map<string, FixStatement[]>();
   for (const s of statements) {
     for (const id of provides(s)) providers.set(id, [...(providers.get(id) ?? []), s]);
-    if (s.action === 'drop') drops.set(idOfStatement(s), [...(drops.get(idOfStatement(s)) ?? []), s]);
+    if (s.action === 'drop') for (const id of [idOfStatement(s), ...(s.frees ?? [])]) drops.set(id, [...(drops.get(id) ?? []), s]);
     byObject.set(idOfStatement(s), [...(byObject.get(idOfStatement(s)) ?? []), s]);
   }
   for (const list of byObject.values()) for (let i = 1; i < list.length; i++) edge(list[i - 1], list[i]);

@@ -74,6 +74,12 @@ export function planFix(reference: Catalog, migrations: Catalog, options: FixPla
       // partition; what such a column sets differently from its partitioned table is still compared.
       if (!current) {
         if (!skipped(kind, wanted)) missing.push(wanted);
+      } else if (kind.kind === 'index' && Boolean(infoOf(wanted)?.constraint) !== Boolean(infoOf(current)?.constraint)) {
+        // A constraint's index on one side, a plain index of the same name on the other: the plain index is
+        // dropped (the constraint's own index then takes the name) or created (once the constraint that held
+        // the name is dropped); the constraint itself is planned as a constraint.
+        if (infoOf(wanted)?.constraint) operations.set(idOf(current), { op: 'drop', current });
+        else operations.set(idOf(wanted), { op: 'create', wanted });
       } else if (!(kind.kind === 'index' && infoOf(wanted)?.constraint)) {
         const changed = Object.keys(compareFields(fields, wanted, current, SIDE_WORDS.migrations));
         if (changed.length) operations.set(idOf(wanted), { op: 'alter', wanted, current, changed });

@@ -48,8 +48,10 @@ export const constraintGenerator: KindGenerator = {
     }
     return [add(definition)];
   },
-  drop(constraint) {
-    return [statement(constraint, 'drop', `ALTER TABLE ${sqlName(constraint.table!)} DROP CONSTRAINT ${ident(constraint.name)}`)];
+  drop(constraint, ctx) {
+    // Dropping a primary key, unique or exclusion constraint drops its index too, freeing the index's name.
+    const index = [...(ctx.migrations.get('index')?.values() ?? [])].find((i) => i.table === constraint.table && infoOf(i)?.constraint === constraint.name);
+    return [statement(constraint, 'drop', `ALTER TABLE ${sqlName(constraint.table!)} DROP CONSTRAINT ${ident(constraint.name)}`, index ? { frees: [objectId('index', index.key)] } : {})];
   },
   alter() {
     // A constraint's definition cannot be altered in place (only a foreign key's deferrability): drop and add.
