@@ -20,8 +20,6 @@ import { tempDir } from './helpers/temp-dir.js';
 const CANNOT_FIX: Record<string, string> = {
   'column-order-strict': 'a different column order (with --strict-column-order) only changes by recreating the table and copying its rows',
   'partitions-drift': "public.logs's partition key differs: only recreating the table and copying its rows changes it",
-  'publications-and-event-triggers': 'publications and event triggers became compared kinds after the generators were written: no SQL generator for them yet',
-  'supabase-drift': 'its drift includes the supabase_realtime publication: no SQL generator for publications yet',
 };
 
 // Scenario folders have no node_modules, so the engine cache would default to the system temp folder, which

@@ -2,6 +2,9 @@ import type { CatalogObjectKind } from '../catalog/catalog-object.js';
 import type { Catalog, CatalogObject, ObjectKind } from '../catalog/catalog-object.js';
 import { objectId } from '../catalog/dependencies.js';
 
+/** Kinds whose objects belong to no schema (their key is their name). */
+export const DATABASE_WIDE = new Set<ObjectKind>(['schema', 'extension', 'publication', 'event-trigger']);
+
 export type FixAction = 'create' | 'alter' | 'rename' | 'drop';
 
 /** One statement of a fix, with what the ordering and the safety rules need to know about it. */
@@ -15,6 +18,8 @@ export interface FixStatement {
   provides?: string[];
   /** A drop's: object ids whose names it frees besides its own (a constraint's index). */
   frees?: string[];
+  /** Runs before (first) or after (last) every statement without a phase: an event trigger fires on the fix's own DDL. */
+  phase?: 'first' | 'last';
   /** Object ids that must exist (be created, changed or renamed first) before it runs. */
   needs?: string[];
   /** Postgres refuses to run it inside a transaction block (CREATE/DROP INDEX CONCURRENTLY). */

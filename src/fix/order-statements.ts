@@ -2,7 +2,7 @@ import type { CatalogObjectKind } from '../catalog/catalog-object.js';
 import { infoOf } from './fix-statement.js';
 import type { Catalog } from '../catalog/catalog-object.js';
 import { objectId } from '../catalog/dependencies.js';
-import type { FixStatement } from './fix-statement.js';
+import { DATABASE_WIDE, type FixStatement } from './fix-statement.js';
 import { splitKey } from './sql-names.js';
 
 /** Among statements free to run, drops go first (they free names), then renames, then the rest; ties keep generation order. */
@@ -56,12 +56,17 @@ export function orderStatements(statements: FixStatement[], migrations: Catalog)
       if (container) uses.add(container);
     }
     if (current.table && current.table !== current.key) uses.add(objectId('table', current.table)).add(objectId('view', current.table));
-    if (s.kind !== 'schema' && s.kind !== 'extension') uses.add(objectId('schema', splitKey(s.object).parts[0]));
+    if (!DATABASE_WIDE.has(s.kind)) uses.add(objectId('schema', splitKey(s.object).parts[0]));
     for (const id of uses) {
       for (const d of drops.get(id) ?? []) {
         if (s.action === 'drop' || ((s.action === 'alter' || s.action === 'rename') && purelyDropped.has(id))) edge(s, d);
       }
     }
+  }
+  // An event trigger's phase: before (after) every statement outside that phase.
+  for (const s of statements) {
+    if (!s.phase) continue;
+    for (const other of statements) if (other.phase !== s.phase) s.phase === 'first' ? edge(s, other) : edge(other, s);
   }
   return { statements: topologicalOrder(statements, edges), after: new Map([...edges].map(([s, from]) => [s, [...from]])) };
 }

@@ -4,7 +4,7 @@ import { objectId } from '../catalog/dependencies.js';
 import { CATALOG_KINDS } from '../catalog/kinds/index.js';
 import { pairRenames } from '../diff/detect-renames.js';
 import { compareFields, skipped } from '../diff/diff-catalogs.js';
-import { idOf, type FixStatement, type PlanContext, type UnsupportedChange } from './fix-statement.js';
+import { DATABASE_WIDE, idOf, type FixStatement, type PlanContext, type UnsupportedChange } from './fix-statement.js';
 import { KIND_GENERATORS } from './kinds/index.js';
 import { orderStatements } from './order-statements.js';
 import { splitKey } from './sql-names.js';
@@ -162,7 +162,7 @@ function kindOfId(id: string): ObjectKind {
 function implicitNeeds(object: CatalogObject): string[] {
   const needs = [...((infoOf(object)?.dependsOn as string[] | undefined) ?? [])];
   if (object.table && object.table !== object.key) needs.push(objectId('table', object.table), objectId('view', object.table));
-  if (object.kind !== 'schema' && object.kind !== 'extension') needs.push(objectId('schema', splitKey(object.key).parts[0]));
+  if (!DATABASE_WIDE.has(object.kind)) needs.push(objectId('schema', splitKey(object.key).parts[0]));
   return needs;
 }
 
