@@ -1,7 +1,7 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import yargs, { type Options } from 'yargs';
-import { installSignalCleanup, runAllCleanups } from './engine/cleanup.js';
+import { installSignalCleanup, withCleanupScope } from './engine/cleanup.js';
 import { maskSecrets } from './engine/connection-url.js';
 import { DATABASE_URL_ENV } from './engine/engine-settings.js';
 import { InputError, VerifyError } from './errors.js';
@@ -46,59 +46,63 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   installSignalCleanup();
   const debug = argv.includes('--debug');
   try {
-    const args = await parseArgs(argv);
-    // yargs has printed the help or the version (it does not exit the process itself here): nothing to verify.
-    if (args.help || args.version) return 0;
-    const command = String(args._[0] ?? '');
-    if (command === 'init') {
-      const { initConfig } = await import('./inputs/init-config.js');
-      const written = await initConfig({ cwd: io.cwd, env: io.env, force: args.force as boolean | undefined, reference: args.reference as string[] | undefined, migrations: args.migrations as string[] | undefined, baseline: args.baseline as string[] | undefined, migrationFormat: args['migration-format'] as MigrationFormatName | undefined });
-      io.stdout.write(`wrote ${displayPath(written.path, io.cwd)}: ${written.description}\n`);
-      return 0;
-    }
-    const { config } = await loadConfig(args.config as string | undefined, io.cwd);
-    if (command === 'cleanup') return await cleanupCommand((args['database-url'] as string | undefined) ?? config.databaseUrl ?? io.env[DATABASE_URL_ENV], io);
-    // Inside GitHub Actions the default is annotations on the pull request.
-    // `fix` prints SQL: its --output is the migration's file, not a report's (see runFixCommand).
-    const targets = command === 'fix' ? [] : pairReportTargets(reportFlags(argv), config.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text'));
-    const format = command === 'fix' ? ((args.format as string[] | undefined)?.at(-1) ?? 'text') : targets.find((t) => !t.output)?.format;
-    const given = optionValues(args, config);
-    const options: VerifyOptions = {
-      ...(given as Partial<VerifyOptions>),
-      reference: (given.reference as string[] | undefined) ?? [],
-      migrations: (given.migrations as string[] | undefined) ?? [],
-      baseline: (given.baseline as string[] | undefined) ?? [],
-      env: io.env,
-      onNotice: (message) => io.stderr.write(`verify-schema: ${maskSecrets(message)}\n`),
-      baseRef: (given.baseRef as string | undefined) ?? (io.env.GITHUB_ACTIONS === 'true' && io.env.GITHUB_BASE_REF ? `origin/${io.env.GITHUB_BASE_REF}` : undefined),
-      ci: Boolean(io.env.CI && io.env.CI !== 'false'),
-      onDebug: debug ? (message) => io.stderr.write(`verify-schema: debug: ${maskSecrets(message)}\n`) : undefined,
-      cwd: io.cwd,
-      onProgress: format === 'text' && io.stderr.isTTY ? progressPrinter(io.stderr) : undefined,
-    };
-    if (command === 'fix') {
-      const { runFixCommand } = await import('./fix/fix-command.js');
-      return await runFixCommand(
-        { ...options, allowDataLoss: Boolean(args['allow-data-loss']), transactional: Boolean(args.transactional), referenceSide: Boolean(args['reference-side']) },
-        { format: format === 'json' ? 'json' : 'text', output: (args.output as string[] | undefined)?.at(-1), write: Boolean(args.write) },
-        io,
-      );
-    }
-    const report = await runCommand(command, options);
-    for (const t of targets) {
-      const text = renderReport(report, t.format, { color: !t.output && colorWanted(io.stdout, io.env) });
-      if (t.output) await writeReport(resolve(io.cwd, t.output), text);
-      else io.stdout.write(text);
-    }
-    if (io.env.GITHUB_STEP_SUMMARY && targets.some((t) => t.format === 'github')) await appendFile(io.env.GITHUB_STEP_SUMMARY, formatMarkdown(report));
-    trace('report written');
-    return reportExitCode(report);
+    // A failed run undoes what it started, and only that: runs sharing the process (tests, the API) go on.
+    return await withCleanupScope(() => runCli(argv, io, debug));
   } catch (error) {
-    await runAllCleanups();
     // Passwords from connection URLs never reach the terminal, not even in --debug stack traces.
     io.stderr.write(maskSecrets(describeError(error, debug)));
     return EXIT_CANNOT_VERIFY;
   }
+}
+
+async function runCli(argv: string[], io: Io, debug: boolean): Promise<number> {
+  const args = await parseArgs(argv);
+  // yargs has printed the help or the version (it does not exit the process itself here): nothing to verify.
+  if (args.help || args.version) return 0;
+  const command = String(args._[0] ?? '');
+  if (command === 'init') {
+    const { initConfig } = await import('./inputs/init-config.js');
+    const written = await initConfig({ cwd: io.cwd, env: io.env, force: args.force as boolean | undefined, reference: args.reference as string[] | undefined, migrations: args.migrations as string[] | undefined, baseline: args.baseline as string[] | undefined, migrationFormat: args['migration-format'] as MigrationFormatName | undefined });
+    io.stdout.write(`wrote ${displayPath(written.path, io.cwd)}: ${written.description}\n`);
+    return 0;
+  }
+  const { config } = await loadConfig(args.config as string | undefined, io.cwd);
+  if (command === 'cleanup') return await cleanupCommand((args['database-url'] as string | undefined) ?? config.databaseUrl ?? io.env[DATABASE_URL_ENV], io);
+  // Inside GitHub Actions the default is annotations on the pull request.
+  // `fix` prints SQL: its --output is the migration's file, not a report's (see runFixCommand).
+  const targets = command === 'fix' ? [] : pairReportTargets(reportFlags(argv), config.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text'));
+  const format = command === 'fix' ? ((args.format as string[] | undefined)?.at(-1) ?? 'text') : targets.find((t) => !t.output)?.format;
+  const given = optionValues(args, config);
+  const options: VerifyOptions = {
+    ...(given as Partial<VerifyOptions>),
+    reference: (given.reference as string[] | undefined) ?? [],
+    migrations: (given.migrations as string[] | undefined) ?? [],
+    baseline: (given.baseline as string[] | undefined) ?? [],
+    env: io.env,
+    onNotice: (message) => io.stderr.write(`verify-schema: ${maskSecrets(message)}\n`),
+    baseRef: (given.baseRef as string | undefined) ?? (io.env.GITHUB_ACTIONS === 'true' && io.env.GITHUB_BASE_REF ? `origin/${io.env.GITHUB_BASE_REF}` : undefined),
+    ci: Boolean(io.env.CI && io.env.CI !== 'false'),
+    onDebug: debug ? (message) => io.stderr.write(`verify-schema: debug: ${maskSecrets(message)}\n`) : undefined,
+    cwd: io.cwd,
+    onProgress: format === 'text' && io.stderr.isTTY ? progressPrinter(io.stderr) : undefined,
+  };
+  if (command === 'fix') {
+    const { runFixCommand } = await import('./fix/fix-command.js');
+    return await runFixCommand(
+      { ...options, allowDataLoss: Boolean(args['allow-data-loss']), transactional: Boolean(args.transactional), referenceSide: Boolean(args['reference-side']) },
+      { format: format === 'json' ? 'json' : 'text', output: (args.output as string[] | undefined)?.at(-1), write: Boolean(args.write) },
+      io,
+    );
+  }
+  const report = await runCommand(command, options);
+  for (const t of targets) {
+    const text = renderReport(report, t.format, { color: !t.output && colorWanted(io.stdout, io.env) });
+    if (t.output) await writeReport(resolve(io.cwd, t.output), text);
+    else io.stdout.write(text);
+  }
+  if (io.env.GITHUB_STEP_SUMMARY && targets.some((t) => t.format === 'github')) await appendFile(io.env.GITHUB_STEP_SUMMARY, formatMarkdown(report));
+  trace('report written');
+  return reportExitCode(report);
 }
 
 /** `verify-schema cleanup`: drops what verify-schema made on a server; the driver loads only when asked for. */

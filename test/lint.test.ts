@@ -102,9 +102,11 @@ describe('migrations new or changed since a base', () => {
 describe('lint of a migration that fails', () => {
   it('fails at the same statement as the check', async () => {
     const dir = join(FIXTURES_DIR, 'lint-failing-migration');
-    // One after the other: a failed run cleans up every scratch database of its process (as on Ctrl-C).
-    const lint = await runCli(['lint', '--migrations', 'migrations', '--no-cache'], { cwd: dir });
-    const check = await runCli(['--reference', 'migrations/V1__create.sql', '--migrations', 'migrations', '--no-cache'], { cwd: dir });
+    // Side by side: a failed run cleans up only what it started (test/run-cleanup.test.ts).
+    const [lint, check] = await Promise.all([
+      runCli(['lint', '--migrations', 'migrations', '--no-cache'], { cwd: dir }),
+      runCli(['--reference', 'migrations/V1__create.sql', '--migrations', 'migrations', '--no-cache'], { cwd: dir }),
+    ]);
     expect(lint.exitCode).toBe(2);
     expect(check.exitCode).toBe(2);
     expect(lint.stderr).toContain('migrations/V2__fails.sql:4:28: migrations side failed');
