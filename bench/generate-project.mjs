@@ -2,7 +2,7 @@
 // Every table exercises what real histories do: create, alter, retype, drop and recreate, plus defaults,
 // checks, foreign keys, unique constraints, partial and descending indexes, RLS policies and triggers.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const pad = (n, w = 4) => String(n).padStart(w, '0');
 
@@ -88,38 +88,135 @@ function evolveMigration(i) {
 
 /**
  * Writes `<dir>/reference/…` and `<dir>/migrations/V…__….sql` for `tables` tables and about 2 × tables
- * migrations. Returns the paths.
+ * migrations, in one of SHAPES (default: chain). Returns the paths, the reference file a pull request would
+ * add a table to (the first tables file) and the table such a new table would reference.
  */
-export function generateProject(dir, tables) {
+export function generateProject(dir, tables, shape = 'chain') {
+  const make = SHAPES[shape];
+  if (!make) throw new Error(`unknown project shape ${shape} (one of ${Object.keys(SHAPES).join(', ')})`);
   rmSync(dir, { recursive: true, force: true });
   const ref = join(dir, 'reference');
   const mig = join(dir, 'migrations');
-  for (const d of ['01_functions', '02_tables', '03_indexes', '04_triggers', '05_rls']) mkdirSync(join(ref, d), { recursive: true });
   mkdirSync(mig, { recursive: true });
-  writeFileSync(join(ref, '01_functions', 'touch_updated_at.sql'), `${TOUCH}\n`);
-  const chunk = 25;
-  for (let start = 0; start < tables; start += chunk) {
-    const ids = Array.from({ length: Math.min(chunk, tables - start) }, (_, k) => start + k);
-    const name = `${pad(start)}_${pad(ids.at(-1))}.sql`;
-    writeFileSync(join(ref, '02_tables', name), `${ids.map(referenceTable).join('\n\n')}\n`);
-    writeFileSync(join(ref, '03_indexes', name), `${ids.map(referenceIndexes).join('\n')}\n`);
-    writeFileSync(join(ref, '04_triggers', name), `${ids.map(referenceTrigger).join('\n')}\n`);
-    writeFileSync(join(ref, '05_rls', name), `${ids.map(referenceRls).join('\n')}\n`);
-  }
   let version = 1;
-  const write = (name, sql) => writeFileSync(join(mig, `V${version++}__${name}.sql`), `${sql}\n`);
-  write('touch_updated_at', TOUCH);
-  // Tables are created in order and evolved ten tables later, so creates and alters interleave.
-  const lag = 10;
-  for (let i = 0; i < tables + lag; i++) {
-    if (i < tables) write(`create_t${pad(i)}`, createMigration(i));
-    if (i - lag >= 0) write(`evolve_t${pad(i - lag)}`, evolveMigration(i - lag));
-  }
-  return { reference: ref, migrations: mig, migrationCount: version - 1 };
+  const writeMigration = (name, sql) => writeFileSync(join(mig, `V${version++}__${name}.sql`), `${sql}\n`);
+  const writeReference = (path, sql) => {
+    mkdirSync(dirname(join(ref, path)), { recursive: true });
+    writeFileSync(join(ref, path), `${sql}\n`);
+  };
+  const { firstTablesFile, prParent } = make({ tables, writeMigration, writeReference });
+  return { reference: ref, migrations: mig, migrationCount: version - 1, firstTablesFile: join(ref, firstTablesFile), prParent };
 }
 
+const chunks = (tables, size = 25) => Array.from({ length: Math.ceil(tables / size) }, (_, c) => Array.from({ length: Math.min(size, tables - c * size) }, (_, k) => c * size + k));
+const chunkName = (ids) => `${pad(ids[0])}_${pad(ids.at(-1))}.sql`;
+
+export const SHAPES = {
+  /**
+   * Tables in a chain of foreign keys, each created narrow and evolved ten tables later (retyped, a column
+   * dropped and one added, constraints, partial and descending indexes, RLS, a trigger); the reference in
+   * files of 25 tables per kind of object.
+   */
+  chain({ tables, writeMigration, writeReference }) {
+    writeReference('01_functions/touch_updated_at.sql', TOUCH);
+    for (const ids of chunks(tables)) {
+      writeReference(`02_tables/${chunkName(ids)}`, ids.map(referenceTable).join('\n\n'));
+      writeReference(`03_indexes/${chunkName(ids)}`, ids.map(referenceIndexes).join('\n'));
+      writeReference(`04_triggers/${chunkName(ids)}`, ids.map(referenceTrigger).join('\n'));
+      writeReference(`05_rls/${chunkName(ids)}`, ids.map(referenceRls).join('\n'));
+    }
+    writeMigration('touch_updated_at', TOUCH);
+    // Tables are created in order and evolved ten tables later, so creates and alters interleave.
+    const lag = 10;
+    for (let i = 0; i < tables + lag; i++) {
+      if (i < tables) writeMigration(`create_t${pad(i)}`, createMigration(i));
+      if (i - lag >= 0) writeMigration(`evolve_t${pad(i - lag)}`, evolveMigration(i - lag));
+    }
+    return { firstTablesFile: `02_tables/${chunkName(chunks(tables)[0])}`, prParent: 't0000' };
+  },
+  /**
+   * One shared parent table every other table references, each foreign key dropped and re-created (with
+   * ON DELETE CASCADE) in a later migration; the reference in four large files.
+   */
+  'shared-parent'({ tables, writeMigration, writeReference }) {
+    const children = Array.from({ length: tables - 1 }, (_, i) => i);
+    const parent = `CREATE TABLE parent (\n  id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n  name text NOT NULL UNIQUE,\n  created_at timestamptz NOT NULL DEFAULT now()\n);`;
+    const child = (i, cascade) => [
+      `CREATE TABLE c${pad(i)} (`,
+      `  id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,`,
+      `  parent_id bigint NOT NULL REFERENCES parent (id)${cascade ? ' ON DELETE CASCADE' : ''},`,
+      `  label text NOT NULL DEFAULT '',`,
+      `  amount numeric(12,2) NOT NULL DEFAULT 0,`,
+      `  owner_id uuid,`,
+      `  created_at timestamptz NOT NULL DEFAULT now()`,
+      `);`,
+    ].join('\n');
+    const index = (i) => `CREATE INDEX c${pad(i)}_parent_idx ON c${pad(i)} (parent_id);`;
+    const rls = (i) => `ALTER TABLE c${pad(i)} ENABLE ROW LEVEL SECURITY;\nCREATE POLICY c${pad(i)}_owner ON c${pad(i)} FOR ALL TO authenticated USING (owner_id = auth.uid());`;
+    writeReference('schema_functions.sql', TOUCH);
+    writeReference('schema_tables.sql', [parent, ...children.map((i) => child(i, true))].join('\n\n'));
+    writeReference('schema_indexes.sql', children.map(index).join('\n'));
+    writeReference('schema_policies.sql', children.map(rls).join('\n'));
+    writeMigration('parent', `${TOUCH}\n${parent}`);
+    const lag = 10;
+    for (let i = 0; i < children.length + lag; i++) {
+      if (i < children.length) writeMigration(`create_c${pad(i)}`, `${child(i, false)}\n${rls(i)}`);
+      const j = i - lag;
+      if (j >= 0) {
+        writeMigration(
+          `cascade_c${pad(j)}`,
+          `ALTER TABLE c${pad(j)} DROP CONSTRAINT c${pad(j)}_parent_id_fkey;\nALTER TABLE c${pad(j)} ADD CONSTRAINT c${pad(j)}_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES parent (id) ON DELETE CASCADE;\n${index(j)}`,
+        );
+      }
+    }
+    return { firstTablesFile: 'schema_tables.sql', prParent: 'parent' };
+  },
+  /** Wide tables (30 columns of many types) and one-statement migrations; one small reference file per table. */
+  'wide-small'({ tables, writeMigration, writeReference }) {
+    const columns = (i) => [
+      `  id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY`,
+      ...Array.from({ length: 28 }, (_, k) => {
+        const types = ['text', 'integer', 'numeric(10,2)', 'boolean NOT NULL DEFAULT false', 'timestamptz', 'jsonb', 'varchar(80)', "text NOT NULL DEFAULT ''", 'uuid', 'date'];
+        return `  col_${String(k).padStart(2, '0')} ${types[(k + i) % types.length]}`;
+      }),
+    ];
+    for (let i = 0; i < tables; i++) {
+      const t = `t${pad(i)}`;
+      writeReference(`tables/${t}.sql`, `CREATE TABLE ${t} (\n${[...columns(i), '  note text'].join(',\n')}\n);\nCREATE INDEX ${t}_col_00_idx ON ${t} (col_00);`);
+    }
+    const lag = 10;
+    for (let i = 0; i < tables + lag; i++) {
+      if (i < tables) writeMigration(`create_t${pad(i)}`, `CREATE TABLE t${pad(i)} (\n${columns(i).join(',\n')}\n);`);
+      const j = i - lag;
+      if (j >= 0) writeMigration(`note_t${pad(j)}`, `ALTER TABLE t${pad(j)} ADD COLUMN note text;`);
+    }
+    // The indexes come in a few larger migrations at the end.
+    for (const ids of chunks(tables, 100)) writeMigration(`indexes_${chunkName(ids).replace('.sql', '')}`, ids.map((i) => `CREATE INDEX t${pad(i)}_col_00_idx ON t${pad(i)} (col_00);`).join('\n'));
+    return { firstTablesFile: 'tables/t0000.sql', prParent: 't0000' };
+  },
+  /** Every table with a SQL function, a PL/pgSQL function and a view over it, all replaced in a later migration. */
+  'functions-views'({ tables, writeMigration, writeReference }) {
+    const table = (i) => `CREATE TABLE t${pad(i)} (\n  id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n  name text NOT NULL,\n  amount numeric(12,2) NOT NULL DEFAULT 0,\n  active boolean NOT NULL DEFAULT true\n);`;
+    const sqlFunction = (i, v) => `CREATE OR REPLACE FUNCTION t${pad(i)}_total(min_amount numeric) RETURNS numeric LANGUAGE sql STABLE AS $$ SELECT coalesce(sum(amount), 0)${v > 1 ? ' * 1' : ''} FROM t${pad(i)} WHERE amount >= min_amount${v > 1 ? ' AND active' : ''} $$;`;
+    const plpgsql = (i, v) => `CREATE OR REPLACE FUNCTION t${pad(i)}_label(row_id bigint) RETURNS text LANGUAGE plpgsql STABLE AS $$\nDECLARE result text;\nBEGIN\n  SELECT ${v > 1 ? "upper(name)" : 'name'} INTO result FROM t${pad(i)} WHERE id = row_id;\n  RETURN result;\nEND\n$$;`;
+    const view = (i, v) => `CREATE OR REPLACE VIEW t${pad(i)}_active AS SELECT id, name, amount${v > 1 ? ', amount * 2 AS doubled' : ''} FROM t${pad(i)} WHERE active;`;
+    for (const ids of chunks(tables)) {
+      writeReference(`01_tables/${chunkName(ids)}`, ids.map(table).join('\n\n'));
+      writeReference(`02_functions/${chunkName(ids)}`, ids.map((i) => `${sqlFunction(i, 2)}\n${plpgsql(i, 2)}`).join('\n\n'));
+      writeReference(`03_views/${chunkName(ids)}`, ids.map((i) => view(i, 2)).join('\n'));
+    }
+    const lag = 10;
+    for (let i = 0; i < tables + lag; i++) {
+      if (i < tables) writeMigration(`create_t${pad(i)}`, [table(i), sqlFunction(i, 1), plpgsql(i, 1), view(i, 1)].join('\n'));
+      const j = i - lag;
+      if (j >= 0) writeMigration(`replace_t${pad(j)}`, [sqlFunction(j, 2), plpgsql(j, 2), view(j, 2)].join('\n'));
+    }
+    return { firstTablesFile: `01_tables/${chunkName(chunks(tables)[0])}`, prParent: 't0000' };
+  },
+};
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [dir, tables] = process.argv.slice(2);
-  const result = generateProject(dir, Number(tables));
+  const [dir, tables, shape] = process.argv.slice(2);
+  const result = generateProject(dir, Number(tables), shape);
   console.log(`${result.migrationCount} migrations in ${result.migrations}`);
 }

@@ -1,55 +1,60 @@
 // `npm run bench`: times verify-schema against the floor a user would script by hand, on the same machine in
-// one run, and writes BENCHMARKS.md. Sizes: S (the demo), M (~100 tables / ~200 migrations), L (~500 / ~1,000).
+// one run, and writes BENCHMARKS.results.md (the raw table; BENCHMARKS.md quotes it with the analysis).
 //
-// Configurations per size, each run RUNS times (median quoted), peak memory from /usr/bin/time:
-//   embedded   verify-schema on PGlite, cold (--no-cache)
-//   server     verify-schema --database-url on a running PostgreSQL (when one is reachable)
-//   floor      on that same running server: createdb ×2, `psql -1 -f` of all reference files into one database
-//              and of all migrations into another, `pg_dump --schema-only` of both, `diff`, dropdb ×2
-//   +1 warm    verify-schema on PGlite after adding one migration to a history it has seen (checkpoint cache),
-//              and the same on the server (checkpoints as template databases)
+// Projects: S (the demo, db/), M (100 tables) and L (500 tables, ~1,000 migrations) of the generated shapes in
+// bench/generate-project.mjs (chain, shared-parent, wide-small, functions-views).
 //
-// Environment: BENCH_DATABASE_URL (default: VERIFY_SCHEMA_TEST_DATABASE_URL), BENCH_RUNS (default 3),
-// BENCH_SIZES (default "S,M,L").
+// Runs per project (every one a separate process under /usr/bin/time: wall seconds and peak resident memory):
+//   first run   embedded engine, empty cache folder (a new machine, or CI without a restored cache)
+//   no-cache    embedded, --no-cache, the engine template already initialised
+//   server 1st  --database-url, empty cache folder and no checkpoint databases of this project
+//   server nc   --database-url --no-cache
+//   floor       on the same server: createdb ×2, `psql -1 -f` of all reference files into one database and of all
+//               migrations into another (both at once), `pg_dump --schema-only` of both, `diff`, dropdb ×2
+//   +1 mig      (M, L) warm: one new migration after a run that saw the rest, reference unchanged
+//   warm PR     (M, L) warm: one new migration plus the same table added to the first reference tables file,
+//               embedded and on the server
+// The cold runs of one pass are interleaved (first run, no-cache, server, floor, …) so a slow moment of the
+// machine does not land on one column; ratios are taken within one `npm run bench`.
+// Extras: the lint step's overhead (L chain, --base-ref with the newest migration new, against --no-lint),
+// the setup-order side's cost (the demo with and without --order-file false) and the launcher's one-time build
+// of dist/ in a fresh checkout.
+//
+// Environment:
+//   BENCH_SIZES       sizes, default "S,M,L"
+//   BENCH_SHAPES      shapes of L, default all four; BENCH_M_SHAPES shapes of M, default "chain"
+//   BENCH_RUNS        runs per cell for S and M (default 3); BENCH_L_RUNS for L (default 1)
+//   BENCH_EXTRAS      "lint,setup,launcher" (default all; "none" for none)
+//   BENCH_DATABASE_URL  the server (default VERIFY_SCHEMA_TEST_DATABASE_URL); without one, server rows and
+//                     the floor are skipped
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateProject } from './generate-project.mjs';
+import { generateProject, SHAPES } from './generate-project.mjs';
+import { projectKey } from '../dist/cache/cache-keys.js';
+import { displayPath } from '../dist/inputs/display-path.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'verify-schema.js');
+const list = (name, fallback) => (process.env[name] ?? fallback).split(',').map((s) => s.trim()).filter((s) => s && s !== 'none');
+const SIZES = list('BENCH_SIZES', 'S,M,L');
+const L_SHAPES = list('BENCH_SHAPES', Object.keys(SHAPES).join(','));
+const M_SHAPES = list('BENCH_M_SHAPES', 'chain');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const SIZES = (process.env.BENCH_SIZES ?? 'S,M,L').split(',');
+const L_RUNS = Number(process.env.BENCH_L_RUNS ?? 1);
+const EXTRAS = list('BENCH_EXTRAS', 'lint,setup,launcher');
 const URL_ = process.env.BENCH_DATABASE_URL ?? process.env.VERIFY_SCHEMA_TEST_DATABASE_URL;
 const work = mkdtempSync(join(tmpdir(), 'vs-bench-'));
-const cacheDir = join(work, 'cache');
+const started = Date.now();
+for (const shape of [...L_SHAPES, ...M_SHAPES]) if (!SHAPES[shape]) throw new Error(`unknown shape ${shape} (one of ${Object.keys(SHAPES).join(', ')})`);
 
-function projectFor(size) {
-  if (size === 'S') {
-    return { reference: [join(ROOT, 'db/schema')], baseline: [join(ROOT, 'db/baseline')], migrations: [join(ROOT, 'db/migration')], tables: 7, migrationCount: 6 };
-  }
-  const tables = size === 'M' ? 100 : 500;
-  const dir = join(work, size);
-  const p = generateProject(dir, tables);
-  return { reference: [p.reference], baseline: [], migrations: [p.migrations], tables, migrationCount: p.migrationCount, dir };
-}
+const psql = (...args) => execFileSync('psql', ['-X', URL_, ...args], { encoding: 'utf8' });
+const serverReachable = URL_ && spawnSync('psql', ['-X', URL_, '-Atc', 'select 1'], { encoding: 'utf8' }).status === 0;
+if (!serverReachable) console.log('no reachable server (BENCH_DATABASE_URL / VERIFY_SCHEMA_TEST_DATABASE_URL): server rows and the floor are skipped');
 
-/** Runs a command under /usr/bin/time; returns seconds and peak resident memory in MB. */
-function timed(command, args, options = {}) {
-  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], { encoding: 'utf8', cwd: work, maxBuffer: 1 << 28, ...options });
-  const last = result.stderr.trim().split('\n').at(-1) ?? '';
-  const [seconds, kb] = last.split(' ').map(Number);
-  if (![0, 1].includes(result.status)) throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stderr.slice(-2000)}`);
-  return { seconds, mb: kb / 1024, status: result.status };
-}
-
-function verifyArgs(p, extra = []) {
-  const args = [BIN, '--reference', ...p.reference, '--migrations', ...p.migrations, '--format', 'json', '--output', join(work, 'report.json'), ...extra];
-  if (p.baseline.length) args.push('--baseline', ...p.baseline);
-  return args;
-}
+/** The engine template, initialised once: every run but the first-run rows starts with it in its cache folder. */
+const templateCache = join(work, 'template-cache');
 
 function sqlFiles(paths) {
   const out = [];
@@ -63,8 +68,44 @@ function sqlFiles(paths) {
   return out;
 }
 
+function projects() {
+  const out = [];
+  for (const size of SIZES) {
+    if (size === 'S') {
+      out.push({ id: 'S', size, shape: 'demo', reference: [join(ROOT, 'db/schema')], baseline: [join(ROOT, 'db/baseline')], migrations: [join(ROOT, 'db/migration')], tables: 7, migrationCount: 6, runs: RUNS });
+      continue;
+    }
+    const tables = size === 'M' ? 100 : 500;
+    for (const shape of size === 'M' ? M_SHAPES : L_SHAPES) {
+      const dir = join(work, `${size}-${shape}`);
+      const p = generateProject(dir, tables, shape);
+      out.push({ id: `${size} ${shape}`, size, shape, reference: [p.reference], baseline: [], migrations: [p.migrations], tables, migrationCount: p.migrationCount, firstTablesFile: p.firstTablesFile, prParent: p.prParent, dir, runs: size === 'L' ? L_RUNS : RUNS });
+    }
+  }
+  return out;
+}
+
+/** Runs a command under /usr/bin/time; returns seconds, peak resident memory in MB and the report's cache sources. */
+function timed(command, args, options = {}) {
+  const result = spawnSync('/usr/bin/time', ['-f', 'BENCHTIME %e %M', command, ...args], { encoding: 'utf8', cwd: work, maxBuffer: 1 << 28, ...options });
+  const last = result.stderr.split('\n').reverse().find((l) => l.startsWith('BENCHTIME ')) ?? '';
+  const [seconds, kb] = last.split(' ').slice(1).map(Number);
+  if (![0, 1].includes(result.status)) throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stderr.slice(-3000)}`);
+  return { seconds, mb: kb / 1024, status: result.status, stderr: result.stderr };
+}
+
+function verify(p, extra = [], cacheDir = templateCache, env = {}) {
+  const report = join(work, 'report.json');
+  rmSync(report, { force: true });
+  const args = [BIN, '--reference', ...p.reference, '--migrations', ...p.migrations, '--format', 'json', '--output', report, ...extra];
+  if (p.baseline.length) args.push('--baseline', ...p.baseline);
+  const r = timed(process.execPath, args, { env: { ...process.env, VERIFY_SCHEMA_CACHE_DIR: cacheDir, ...env } });
+  const json = existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : undefined;
+  return { ...r, cache: json?.cache, findings: json?.findings?.length };
+}
+
 /** The hand-written floor, as one shell script so its time is one process tree's. */
-function floorScript(p, url) {
+function floorScript(p) {
   const ref = sqlFiles(p.reference);
   const mig = [...sqlFiles(p.baseline), ...sqlFiles(p.migrations).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))];
   const prelude = join(work, 'prelude.sql');
@@ -76,10 +117,10 @@ function floorScript(p, url) {
     `CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS $f$ SELECT nullif(current_setting('request.jwt.claim.sub', true), '')::uuid $f$;`,
   ].join('\n'));
   const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const base = url.replace(/\/[^/?]*(\?|$)/, '/BENCHDB$1');
-  const files = (list) => list.map((f) => `-f ${q(f)}`).join(' ');
+  const base = URL_.replace(/\/[^/?]*(\?|$)/, '/BENCHDB$1');
+  const files = (paths) => paths.map((f) => `-f ${q(f)}`).join(' ');
   const script = `set -e
-U=${q(url)}
+U=${q(URL_)}
 R=${q(base.replace('BENCHDB', 'bench_floor_ref'))}
 M=${q(base.replace('BENCHDB', 'bench_floor_mig'))}
 # Roles the prelude creates and the cluster lacks are dropped at the end (an existing role is left alone).
@@ -102,85 +143,218 @@ for r in $CREATED; do psql -q "$U" -c "DROP ROLE IF EXISTS $r" >/dev/null; done
   return path;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** Server checkpoint databases of this project as its files are now (its checkpoints name the project, see projectKey). */
+function projectCheckpoints(p) {
+  if (!serverReachable) return [];
+  const keys = [sqlFiles(p.reference)[0], [...sqlFiles(p.baseline), ...sqlFiles(p.migrations)][0]].map((path) =>
+    projectKey([{ file: { path, displayPath: displayPath(path, work), text: readFileSync(path, 'utf8') } }]),
+  );
+  const rows = psql('-Atc', `SELECT datname, coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database WHERE datname LIKE 'verify\\_schema\\_ckpt\\_%'`, '-F', '\t');
+  return rows.split('\n').filter(Boolean).map((l) => l.split('\t')).filter(([, note]) => keys.some((k) => note.includes(`; project ${k};`))).map(([name]) => name);
+}
+const dropCheckpoints = (p) => projectCheckpoints(p).forEach((name) => psql('-qc', `DROP DATABASE IF EXISTS "${name}"`));
 
-function measure(label, fn) {
-  const runs = [];
-  for (let i = 0; i < RUNS; i++) runs.push(fn());
-  const r = { label, seconds: median(runs.map((x) => x.seconds)), mb: Math.max(...runs.map((x) => x.mb)), all: runs.map((x) => x.seconds) };
-  console.log(`  ${label.padEnd(10)} ${r.seconds.toFixed(2)} s (runs: ${r.all.map((s) => s.toFixed(2)).join(', ')}), peak ${r.mb.toFixed(0)} MB`);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+function summarize(label, runs) {
+  const r = { label, seconds: median(runs.map((x) => x.seconds)), mb: Math.max(...runs.map((x) => x.mb)), all: runs.map((x) => x.seconds), cache: runs.at(-1)?.cache };
+  const how = r.cache ? ` cache ${JSON.stringify(r.cache)}` : '';
+  console.log(`  ${label.padEnd(12)} ${r.seconds.toFixed(2)} s (runs: ${r.all.map((s) => s.toFixed(2)).join(', ')}), peak ${r.mb.toFixed(0)} MB${how}`);
   return r;
 }
 
-const serverReachable = URL_ && spawnSync('psql', [URL_, '-Atc', 'select 1'], { encoding: 'utf8' }).status === 0;
-if (!serverReachable) console.log(`no reachable server (BENCH_DATABASE_URL / VERIFY_SCHEMA_TEST_DATABASE_URL): server and floor are skipped`);
+/** Adds table bench_pr_<n> as a new migration and, unless migrationOnly, to the first reference tables file. */
+function pullRequest(p, n, migrationOnly) {
+  const table = `CREATE TABLE bench_pr_${n} (\n  id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n  ${p.prParent}_id bigint NOT NULL REFERENCES ${p.prParent} (id),\n  note text\n);\n`;
+  writeFileSync(join(p.migrations[0], `V${p.migrationCount + n}__bench_pr_${n}.sql`), table);
+  if (!migrationOnly) writeFileSync(p.firstTablesFile, `${readFileSync(p.firstTablesFile, 'utf8')}\n${table}`);
+}
+function undoPullRequests(p, n, original) {
+  for (let i = 1; i <= n; i++) rmSync(join(p.migrations[0], `V${p.migrationCount + i}__bench_pr_${i}.sql`), { force: true });
+  writeFileSync(p.firstTablesFile, original);
+}
 
-const checkpointDatabases = () =>
-  serverReachable ? execFileSync('psql', [URL_, '-Atc', `SELECT datname FROM pg_database WHERE datname LIKE 'verify\\_schema\\_ckpt\\_%'`], { encoding: 'utf8' }).split('\n').filter(Boolean) : [];
-const checkpointsBefore = new Set(checkpointDatabases());
-
-const results = [];
-for (const size of SIZES) {
-  const p = projectFor(size);
-  console.log(`${size}: ${p.tables} tables, ${p.migrationCount} migrations`);
-  // Warm the engine template once so no run pays for initdb.
-  timed('node', verifyArgs(p, ['--no-cache']), { env: { ...process.env, VERIFY_SCHEMA_CACHE_DIR: cacheDir } });
-  const env = { ...process.env, VERIFY_SCHEMA_CACHE_DIR: cacheDir };
-  const row = { size, tables: p.tables, migrations: p.migrationCount };
-  row.embedded = measure('embedded', () => timed('node', verifyArgs(p, ['--no-cache']), { env }));
-  if (serverReachable) {
-    row.server = measure('server', () => timed('node', verifyArgs(p, ['--no-cache', '--database-url', URL_]), { env }));
-    const script = floorScript(p, URL_);
-    row.floor = measure('floor', () => timed('bash', [script]));
+/** Runs `count` warm pull requests, each after the previous one, from a cache primed with the project as it was. */
+function warmRuns(p, label, { server, migrationOnly, count }) {
+  const cacheDir = join(work, `warm-cache-${Math.random().toString(36).slice(2)}`);
+  cpSync(templateCache, cacheDir, { recursive: true });
+  const extra = server ? ['--database-url', URL_] : [];
+  const original = readFileSync(p.firstTablesFile, 'utf8');
+  if (server) dropCheckpoints(p);
+  verify(p, extra, cacheDir); // the run of the base branch that filled the cache
+  const runs = [];
+  try {
+    for (let n = 1; n <= count; n++) {
+      pullRequest(p, n, migrationOnly);
+      runs.push(verify(p, extra, cacheDir));
+    }
+    if (server) dropCheckpoints(p);
+  } finally {
+    undoPullRequests(p, count, original);
+    if (server) dropCheckpoints(p);
+    rmSync(cacheDir, { recursive: true, force: true });
   }
-  if (p.dir) {
-    // +1 warm: the history as it was seen, then one more migration; each run adds a fresh one.
-    timed('node', verifyArgs(p), { env });
-    let extra = 0;
-    row.warm = measure('+1 warm', () => {
-      extra++;
-      writeFileSync(join(p.migrations[0], `V${p.migrationCount + extra}__bench_extra_${extra}.sql`), `ALTER TABLE t0000 ADD COLUMN bench_extra_${extra} int;\n`);
-      return timed('node', verifyArgs(p), { env });
-    });
-    for (let i = 1; i <= extra; i++) rmSync(join(p.migrations[0], `V${p.migrationCount + i}__bench_extra_${i}.sql`));
+  return summarize(label, runs);
+}
+
+function measureProject(p) {
+  console.log(`${p.id}: ${p.tables} tables, ${p.migrationCount} migrations, ${p.runs} run(s) per cell`);
+  const cold = { first: [], noCache: [], serverFirst: [], serverNoCache: [], floor: [] };
+  const floor = serverReachable && floorScript(p);
+  for (let i = 0; i < p.runs; i++) {
+    const fresh = mkdtempSync(join(work, 'fresh-'));
+    cold.first.push(verify(p, [], fresh));
+    rmSync(fresh, { recursive: true, force: true });
+    cold.noCache.push(verify(p, ['--no-cache']));
     if (serverReachable) {
-      // The same on a server, where the checkpoints are template databases.
-      timed('node', verifyArgs(p, ['--database-url', URL_]), { env });
-      extra = 0;
-      row.serverWarm = measure('+1 server', () => {
-        extra++;
-        writeFileSync(join(p.migrations[0], `V${p.migrationCount + extra}__bench_extra_${extra}.sql`), `ALTER TABLE t0000 ADD COLUMN bench_extra_${extra} int;\n`);
-        return timed('node', verifyArgs(p, ['--database-url', URL_]), { env });
-      });
-      for (let i = 1; i <= extra; i++) rmSync(join(p.migrations[0], `V${p.migrationCount + i}__bench_extra_${i}.sql`));
+      cold.floor.push(timed('bash', [floor]));
+      const freshServer = mkdtempSync(join(work, 'fresh-'));
+      dropCheckpoints(p);
+      cold.serverFirst.push(verify(p, ['--database-url', URL_], freshServer));
+      dropCheckpoints(p);
+      rmSync(freshServer, { recursive: true, force: true });
+      cold.serverNoCache.push(verify(p, ['--no-cache', '--database-url', URL_]));
     }
   }
-  results.push(row);
+  const row = { ...p };
+  row.first = summarize('first run', cold.first);
+  row.noCache = summarize('no-cache', cold.noCache);
+  if (serverReachable) {
+    row.floor = summarize('floor', cold.floor);
+    row.serverFirst = summarize('server 1st', cold.serverFirst);
+    row.serverNoCache = summarize('server nc', cold.serverNoCache);
+  }
+  if (p.firstTablesFile) {
+    row.warmMigration = warmRuns(p, '+1 mig', { server: false, migrationOnly: true, count: p.runs });
+    row.warmPr = warmRuns(p, 'warm PR', { server: false, migrationOnly: false, count: p.runs });
+    if (serverReachable) row.serverWarmPr = warmRuns(p, 'server PR', { server: true, migrationOnly: false, count: p.runs });
+  }
+  return row;
 }
 
-// The server checkpoints this benchmark made, then the temporary roles they kept alive.
-for (const name of checkpointDatabases().filter((n) => !checkpointsBefore.has(n))) execFileSync('psql', [URL_, '-qc', `DROP DATABASE IF EXISTS "${name}"`]);
-const scratchLeft = () => execFileSync('psql', [URL_, '-Atc', `SELECT count(*) FROM pg_database WHERE datname LIKE 'verify\\_schema\\_%'`], { encoding: 'utf8' }).trim() !== '0';
-if (serverReachable && !scratchLeft()) {
-  const roles = execFileSync('psql', [URL_, '-Atc', `SELECT rolname FROM pg_roles WHERE shobj_description(oid, 'pg_authid') LIKE 'verify-schema scratch role%'`], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  for (const role of roles) execFileSync('psql', [URL_, '-qc', `DROP ROLE IF EXISTS "${role}"`]);
+/** The lint step's cost: the L chain project, its newest migration new against the base branch. */
+function lintOverhead() {
+  const dir = join(work, 'lint');
+  const g = generateProject(dir, 500, 'chain');
+  const git = (...args) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@example.com' } });
+  const newest = readdirSync(g.migrations).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).at(-1);
+  git('init', '-q', '-b', 'main');
+  git('add', '.');
+  git('reset', '-q', join('migrations', newest));
+  git('commit', '-q', '-m', 'base');
+  const p = { reference: [g.reference], baseline: [], migrations: [g.migrations] };
+  const run = (extra) => verify(p, ['--no-cache', ...extra], templateCache);
+  const withLint = [];
+  const without = [];
+  const runs = Math.max(L_RUNS, 2);
+  for (let i = 0; i < runs; i++) {
+    // Alternate, so a slow moment of the machine does not land on one configuration only.
+    if (i % 2 === 0) without.push(run(['--no-lint']));
+    withLint.push(timed(process.execPath, [BIN, '--reference', g.reference, '--migrations', g.migrations, '--base-ref', 'main', '--no-cache', '--format', 'json', '--output', join(work, 'lint.json')], { cwd: dir, env: { ...process.env, VERIFY_SCHEMA_CACHE_DIR: templateCache } }));
+    if (i % 2 === 1) without.push(run(['--no-lint']));
+  }
+  return { without: summarize('no lint', without), withLint: summarize('lint new', withLint), newest };
 }
 
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}` + (serverReachable ? `, ${execFileSync('psql', [URL_, '-Atc', 'show server_version'], { encoding: 'utf8' }).trim().split(' ')[0]} server on loopback` : '');
-const fmt = (r) => (r ? `${r.seconds.toFixed(2)} s` : '—');
-const ratio = (a, b) => (a && b ? `${(a.seconds / b.seconds).toFixed(2)}×` : '—');
-const mem = (r) => (r ? `${r.mb.toFixed(0)} MB` : '—');
+/** The setup-order side (the demo's README names an order): the demo with it and without (--order-file false). */
+function setupCost() {
+  const p = { reference: [join(ROOT, 'db/schema')], baseline: [join(ROOT, 'db/baseline')], migrations: [join(ROOT, 'db/migration')] };
+  const off = join(work, 'order-file-false.json');
+  writeFileSync(off, JSON.stringify({ orderFile: false }));
+  const withSetup = [];
+  const without = [];
+  for (let i = 0; i < RUNS; i++) {
+    withSetup.push(verify(p, ['--no-cache']));
+    without.push(verify(p, ['--no-cache', '--config', off]));
+  }
+  return { withSetup: summarize('with setup', withSetup), without: summarize('no setup', without) };
+}
+
+/** A fresh checkout: the launcher builds dist/ on its first run, and not on the next. */
+function launcherBuild() {
+  const dir = join(work, 'checkout');
+  mkdirSync(dir);
+  for (const name of ['bin', 'src', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, name), join(dir, name), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  const first = timed(process.execPath, [join(dir, 'bin', 'verify-schema.js'), '--version'], { cwd: dir });
+  const second = timed(process.execPath, [join(dir, 'bin', 'verify-schema.js'), '--version'], { cwd: dir });
+  console.log(`  launcher: first run (builds dist/) ${first.seconds.toFixed(2)} s, next run ${second.seconds.toFixed(2)} s`);
+  return { first, second };
+}
+
+// ---- run everything ----
+const all = projects();
+// Initialise the engine template once (an un-timed run), as it is after the first run on a machine.
+verify(all[0] ?? { reference: [join(ROOT, 'db/schema')], baseline: [], migrations: [join(ROOT, 'db/migration')] }, ['--no-cache'], templateCache);
+const results = [];
+const extras = {};
+try {
+  for (const p of all) results.push(measureProject(p));
+  if (EXTRAS.includes('setup')) extras.setup = setupCost();
+  if (EXTRAS.includes('lint')) extras.lint = lintOverhead();
+  if (EXTRAS.includes('launcher')) extras.launcher = launcherBuild();
+} finally {
+  if (serverReachable) {
+    // Checkpoint databases of this run's projects (their files are as generated again), then the scratch roles they kept.
+    for (const p of all) dropCheckpoints(p);
+    const scratchLeft = psql('-Atc', `SELECT count(*) FROM pg_database WHERE datname LIKE 'verify\\_schema\\_%'`).trim() !== '0';
+    if (!scratchLeft) {
+      const roles = psql('-Atc', `SELECT rolname FROM pg_roles WHERE shobj_description(oid, 'pg_authid') LIKE 'verify-schema scratch role%'`).split('\n').filter(Boolean);
+      for (const role of roles) psql('-qc', `DROP ROLE IF EXISTS "${role}"`);
+    }
+  }
+}
+
+// ---- the table ----
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}` + (serverReachable ? `, PostgreSQL ${psql('-Atc', 'show server_version').trim().split(' ')[0]} on loopback` : '');
+const s = (r) => (r ? `${r.seconds.toFixed(2)} s` : '—');
+const x = (a, b) => (a && b ? a.seconds / b.seconds : undefined);
+const fx = (v) => (v === undefined ? '—' : `${v.toFixed(2)}×`);
+const verdict = (value, limit) => (value === undefined ? 'not measured' : value <= limit ? 'met' : '**not met**');
 const lines = [
-  '# Benchmarks',
+  '# Benchmark results',
   '',
-  `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine}. Median of ${RUNS} runs each; peak memory is the`,
-  'largest resident set of the measured process tree (for the floor: the client tools, not the server).',
+  `\`npm run bench\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${Math.round((Date.now() - started) / 60000)} minutes: ${machine}.`,
+  `Median of the runs per cell (S/M: ${RUNS}, L: ${L_RUNS}); peak memory is the largest resident set of the measured process tree`,
+  '(for the floor: the client tools, not the server). Ratios are against the floor of the same run.',
   '',
-  '| size | tables | migrations | embedded | server | floor | embedded / floor | server / floor | +1 migration, warm (embedded) | +1 migration, warm (server) | peak MB embedded | peak MB server |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-  ...results.map((r) => `| ${r.size} | ${r.tables} | ${r.migrations} | ${fmt(r.embedded)} | ${fmt(r.server)} | ${fmt(r.floor)} | ${ratio(r.embedded, r.floor)} | ${ratio(r.server, r.floor)} | ${fmt(r.warm)} | ${fmt(r.serverWarm)} | ${mem(r.embedded)} | ${mem(r.server)} |`),
+  '| project | tables | migrations | first run | no-cache | server, 1st | server, no-cache | floor | first / floor | no-cache / floor | server 1st / floor | +1 migration, warm | warm PR | warm PR, server | peak MB first run | peak MB no-cache | peak MB server |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ...results.map((r) =>
+    `| ${r.id} | ${r.tables} | ${r.migrationCount} | ${s(r.first)} | ${s(r.noCache)} | ${s(r.serverFirst)} | ${s(r.serverNoCache)} | ${s(r.floor)} | ${fx(x(r.first, r.floor))} | ${fx(x(r.noCache, r.floor))} | ${fx(x(r.serverFirst, r.floor))} | ${s(r.warmMigration)} | ${s(r.warmPr)} | ${s(r.serverWarmPr)} | ${r.first.mb.toFixed(0)} | ${r.noCache.mb.toFixed(0)} | ${r.serverFirst ? r.serverFirst.mb.toFixed(0) : '—'} |`,
+  ),
   '',
+  '## Targets',
+  '',
+  '| target | project | measured | verdict |',
+  '| --- | --- | --- | --- |',
 ];
+for (const r of results) {
+  if (r.size === 'S') {
+    lines.push(`| demo first run ≤ 1.5× floor | S | ${fx(x(r.first, r.floor))} | ${verdict(x(r.first, r.floor), 1.5)} |`);
+    lines.push(`| demo with the template ≤ 1.0× floor | S | ${fx(x(r.noCache, r.floor))} | ${verdict(x(r.noCache, r.floor), 1.0)} |`);
+  }
+  if (r.size === 'L') {
+    lines.push(`| first run ≤ 0.8× floor (embedded) | ${r.id} | ${fx(x(r.first, r.floor))} | ${verdict(x(r.first, r.floor), 0.8)} |`);
+    lines.push(`| first run ≤ 0.7× floor (server) | ${r.id} | ${fx(x(r.serverFirst, r.floor))} | ${verdict(x(r.serverFirst, r.floor), 0.7)} |`);
+    lines.push(`| --no-cache ≤ 0.6× floor (embedded) | ${r.id} | ${fx(x(r.noCache, r.floor))} | ${verdict(x(r.noCache, r.floor), 0.6)} |`);
+    lines.push(`| warm PR ≤ 3 s (embedded) | ${r.id} | ${s(r.warmPr)} | ${verdict(r.warmPr?.seconds, 3)} |`);
+    lines.push(`| warm PR ≤ 3 s (server) | ${r.id} | ${s(r.serverWarmPr)} | ${verdict(r.serverWarmPr?.seconds, 3)} |`);
+    const peak = Math.max(r.first.mb, r.noCache.mb);
+    lines.push(`| peak memory ≤ 500 MB (embedded) | ${r.id} | ${peak.toFixed(0)} MB | ${verdict(peak, 500)} |`);
+  }
+}
+if (extras.lint) {
+  const over = extras.lint.withLint.seconds / extras.lint.without.seconds - 1;
+  lines.push(`| lint of the new migrations ≤ 15% | L chain, ${extras.lint.newest} new, --no-cache | ${s(extras.lint.withLint)} vs ${s(extras.lint.without)} with --no-lint (${(over * 100).toFixed(0)}%) | ${verdict(over, 0.15)} |`);
+}
+lines.push('');
+if (extras.setup) lines.push(`Setup-order side (the demo, --no-cache): ${s(extras.setup.withSetup)} with it, ${s(extras.setup.without)} without (\`"orderFile": false\`).`, '');
+if (extras.launcher) lines.push(`Launcher in a fresh checkout: ${extras.launcher.first.seconds.toFixed(2)} s for the first \`verify-schema --version\` (builds dist/), ${extras.launcher.second.seconds.toFixed(2)} s for the next.`, '');
+lines.push('How each warm run was served (the report\'s `cache`):', '');
+for (const r of results) for (const k of ['warmMigration', 'warmPr', 'serverWarmPr']) if (r[k]) lines.push(`- ${r.id}, ${r[k].label}: \`${JSON.stringify(r[k].cache)}\``);
+lines.push('', 'Every run (seconds):', '');
+for (const r of results) for (const k of ['first', 'noCache', 'serverFirst', 'serverNoCache', 'floor', 'warmMigration', 'warmPr', 'serverWarmPr']) if (r[k]) lines.push(`- ${r.id}, ${r[k].label}: ${r[k].all.map((v) => v.toFixed(2)).join(', ')}`);
+lines.push('');
 const out = join(ROOT, 'BENCHMARKS.results.md');
 writeFileSync(out, lines.join('\n'));
 console.log(`\n${lines.join('\n')}\nwritten to ${out}`);

@@ -5,6 +5,8 @@ import { runPrelude } from './apply/prelude.js';
 import type { CatalogCache } from './cache/catalog-cache.js';
 import { chainKeys, projectKey } from './cache/cache-keys.js';
 import { FINGERPRINT_SQL, type CheckpointStore } from './cache/checkpoint-store.js';
+import type { ReferenceManifests } from './cache/reference-manifests.js';
+import { planReferenceReuse, referenceManifest } from './cache/reference-reuse.js';
 import type { Checkpoints } from './engine/checkpoints.js';
 import type { Catalog } from './catalog/catalog-object.js';
 import { introspectCatalog, type IntrospectOptions } from './catalog/introspect.js';
@@ -16,6 +18,8 @@ import { trace } from './trace.js';
 export interface SideCache {
   catalogs: CatalogCache;
   checkpoints: CheckpointStore;
+  /** The reference state saved last (see planReferenceReuse); absent: the reference is not checkpointed. */
+  references?: ReferenceManifests;
   /** Key of everything but the files (see baseKey). */
   base: string;
 }
@@ -75,8 +79,14 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
   let t = performance.now();
   const engine = await request.engines.get();
   trace(`${request.side}: engine ready`, t);
-  const useCheckpoints = request.cache && request.side === 'migrations' && engine.supportsCheckpoints && !(engine.checkpoints && changesRoles(request.files));
+  const checkpointable = request.cache && engine.supportsCheckpoints && !(engine.checkpoints && changesRoles(request.files));
+  const useCheckpoints = checkpointable && request.side === 'migrations';
   const store: Checkpoints | undefined = useCheckpoints ? (engine.checkpoints ?? request.cache!.checkpoints) : undefined;
+  const referenceStore = checkpointable && request.side === 'reference' && !request.apply && request.cache!.references ? (engine.checkpoints ?? request.cache!.checkpoints) : undefined;
+  if (referenceStore && finalKey) {
+    const reused = await reuseReference(request, referenceStore, finalKey);
+    if (reused) return reused;
+  }
   const { db, start } = await openSide(request, engine, store, keys);
   trace(`${request.side}: scratch database open${start ? ' from checkpoint' : ''}`, t);
   t = performance.now();
@@ -93,6 +103,13 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
     const onFile: OnFile | undefined = request.onFile && ((file, index) => request.onFile!(file, first + index, request.files.length));
     await applyFiles(request, db, remaining, onFile, store && { store, keys });
     trace(`${request.side}: applied ${remaining.length} files`, t);
+    if (referenceStore && finalKey && performance.now() - t > (request.checkpointThresholdMs ?? CHECKPOINT_WORTH_MS)) {
+      const saving = performance.now();
+      if (await saveCheckpoint(referenceStore, finalKey, projectKey(request.files), db, request.onNotice)) {
+        await request.cache!.references!.put(request.cache!.base, referenceManifest(finalKey, request.files)).catch(() => undefined);
+      }
+      trace(`${request.side}: checkpoint saved`, saving);
+    }
     t = performance.now();
     const catalog = await introspectCatalog(db, { ...request.introspect, versionNum: engine.info.versionNum });
     trace(`${request.side}: introspected`, t);
@@ -159,12 +176,51 @@ export function countStatements(files: ParsedFile[]): number {
  * Saves a checkpoint, best effort: a checkpoint only speeds up a later run, so failing to save one (a full
  * disk, a session someone opened in a server's scratch database) is a notice, never a failed verification.
  */
-async function saveCheckpoint(store: Checkpoints, key: string, project: string, db: ScratchDatabase, onNotice?: (message: string) => void): Promise<void> {
+async function saveCheckpoint(store: Checkpoints, key: string, project: string, db: ScratchDatabase, onNotice?: (message: string) => void): Promise<boolean> {
   try {
     const [row] = await db.query<{ fingerprint: string }>(FINGERPRINT_SQL);
     await store.save(key, row.fingerprint, (path) => db.saveCheckpoint!(path), project);
+    return true;
   } catch (error) {
-    onNotice?.(`could not save a migration checkpoint (the next run replays more): ${(error as Error).message}`);
+    onNotice?.(`could not save a ${db.label === 'reference' ? 'reference' : 'migration'} checkpoint (the next run replays more): ${(error as Error).message}`);
+    return false;
+  }
+}
+
+/**
+ * The reference side from the state of the reference saved last plus the statements added since, when
+ * planReferenceReuse shows that equals a full rebuild; undefined (build it from scratch) otherwise, also when
+ * the added statements fail there, so errors are reported as a full rebuild reports them.
+ */
+async function reuseReference(request: SideRequest, store: Checkpoints, finalKey: string): Promise<{ catalog: Catalog; source: SideSource } | undefined> {
+  const cache = request.cache!;
+  let t = performance.now();
+  const manifest = await cache.references!.get(cache.base);
+  if (!manifest) return undefined;
+  const plan = planReferenceReuse(request.files, manifest);
+  trace(`reference: ${plan.reuse ? `reusing the saved reference, ${plan.count} statements added` : `not reusing the saved reference: ${plan.why}`}`, t);
+  if (!plan.reuse) return undefined;
+  const start = await store.findLongest([manifest.key]);
+  const db = start && (await openCheckpoint(request, store, start));
+  if (!db) return undefined;
+  trace('reference: scratch database open from checkpoint', t);
+  const engine = await request.engines.get();
+  try {
+    t = performance.now();
+    await engine.prepareRoles?.(request.roles, db);
+    await runPrelude(db, { ...request.needs, referencedRoles: new Set(request.roles) }, request.usesAuth);
+    await applyReference(db, plan.added);
+    trace(`reference: applied ${plan.count} added statements`, t);
+    t = performance.now();
+    const catalog = await introspectCatalog(db, { ...request.introspect, versionNum: engine.info.versionNum });
+    trace('reference: introspected', t);
+    await cache.catalogs.put(finalKey, catalog);
+    return { catalog, source: { from: 'checkpoint', replayed: plan.added.length, of: request.files.length } };
+  } catch (error) {
+    trace(`reference: the added statements failed on the saved reference, rebuilding it (${(error as Error).message})`);
+    return undefined;
+  } finally {
+    await db.close();
   }
 }
 

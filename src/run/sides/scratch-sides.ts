@@ -6,6 +6,7 @@ import { buildSideCatalog, countStatements, type SideCache } from '../../build-s
 import { baseKey } from '../../cache/cache-keys.js';
 import { CatalogCache } from '../../cache/catalog-cache.js';
 import { CheckpointStore } from '../../cache/checkpoint-store.js';
+import { ReferenceManifests } from '../../cache/reference-manifests.js';
 import { catalogQueriesFingerprint, type IntrospectOptions } from '../../catalog/introspect.js';
 import type { EngineProvider } from '../../engine/start-engine.js';
 import { SourceLocator } from '../../locations/source-locator.js';
@@ -83,6 +84,7 @@ export async function buildScratchSides(request: ScratchSidesRequest, plan: Scra
       : {
           catalogs: new CatalogCache(join(cacheDir, 'catalogs')),
           checkpoints: new CheckpointStore(join(cacheDir, 'checkpoints')),
+          references: new ReferenceManifests(join(cacheDir, 'references')),
           base: baseKey({
             side,
             engine: knownInfo,
