@@ -27,7 +27,58 @@ function writeProject(dir: string, n: number, edits: { referenceExtra?: string; 
     writeFileSync(join(dir, 'mig', `V${i}__t${i}.sql`), `${sql}\n${i === 1 ? PROCESS_NOTE : ''}`);
     reference.push(table(i));
   }
-  writeFileSync(join(dir, 'ref', 'schema.sql'), `${reference.join('\n')}\n${edits.referenceExtra ?? ''}`);
+  writeFileSync(join(dir, 'ref', 'schema.sql'), `${reference.join('\n')}\n${edits.referenceExtra ?? ''}${PROCESS_NOTE}`);
+}
+
+/**
+ * A reference in two files (tables, then a view over `SELECT *` of t1) and migrations that match it; `pr` tables
+ * added by a pull request to both (the migration also adds an index the reference lacks), and `alterT1` adds a
+ * column to t1 in the reference's tables file and in a migration that re-creates the view.
+ */
+function writeReuseProject(dir: string, edits: { pr?: number; alterT1?: boolean } = {}) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'ref'), { recursive: true });
+  mkdirSync(join(dir, 'mig'), { recursive: true });
+  const tables = [1, 2, 3].map((i) => `CREATE TABLE t${i} (id bigint PRIMARY KEY, name text NOT NULL${i > 1 ? `, t1_id bigint REFERENCES t1 (id)` : ''});`);
+  const pr = Array.from({ length: edits.pr ?? 0 }, (_, k) => `CREATE TABLE pr${k + 1} (id bigint PRIMARY KEY, t1_id bigint NOT NULL REFERENCES t1 (id));`);
+  const alter = edits.alterT1 ? ['ALTER TABLE t1 ADD COLUMN extra int;'] : [];
+  // The first reference file never changes and names this process: its checkpoints are a project of their own.
+  writeFileSync(join(dir, 'ref', '00_base.sql'), `CREATE TABLE t0 (id int);\n${PROCESS_NOTE}`);
+  writeFileSync(join(dir, 'ref', '01_tables.sql'), [...tables, ...pr, ...alter].join('\n') + '\n');
+  writeFileSync(join(dir, 'ref', '02_views.sql'), 'CREATE VIEW v1 AS SELECT * FROM t1;\n');
+  writeFileSync(join(dir, 'mig', 'V1__t1.sql'), `CREATE TABLE t0 (id int);\n${tables.join('\n')}\nCREATE VIEW v1 AS SELECT * FROM t1;\n${PROCESS_NOTE}`);
+  pr.forEach((sql, k) => writeFileSync(join(dir, 'mig', `V${k + 2}__pr${k + 1}.sql`), `${sql}\nCREATE INDEX pr${k + 1}_t1_idx ON pr${k + 1} (t1_id);\n`));
+  if (edits.alterT1) writeFileSync(join(dir, 'mig', 'V9__alter_t1.sql'), 'ALTER TABLE t1 ADD COLUMN extra int;\nDROP VIEW v1;\nCREATE VIEW v1 AS SELECT * FROM t1;\n');
+}
+
+/**
+ * Reference-side reuse gives the findings of a full rebuild: taken when a pull request adds a table to an early
+ * reference file, not taken when the added statement changes a table an unchanged file's view reads (applied
+ * last, the column would be missing from the view's `SELECT *`).
+ */
+async function referenceReuseScenario(project: string, run: (cache: boolean) => Promise<Report>) {
+  writeReuseProject(project);
+  const cold = await run(true);
+  expect(cold.cache?.reference).toEqual({ from: 'scratch', replayed: 3 });
+  expect(cold.findings).toEqual([]);
+
+  writeReuseProject(project, { pr: 1 });
+  const pr = await run(true);
+  expect(pr.cache).toEqual({ reference: { from: 'checkpoint', replayed: 1, of: 3 }, migrations: { from: 'checkpoint', replayed: 1, of: 2 } });
+  expect(findingsOf(pr)).toEqual([expect.stringMatching(/^index-extra public\.pr1_t1_idx /)]);
+  expect(findingsOf(pr)).toEqual(findingsOf(await run(false)));
+
+  // A second pull request on top: still from the first reference's checkpoint, both tables added.
+  writeReuseProject(project, { pr: 2 });
+  const second = await run(true);
+  expect(second.cache?.reference).toEqual({ from: 'checkpoint', replayed: 1, of: 3 });
+  expect(second.findings.map((f) => f.object)).toEqual(['public.pr1_t1_idx', 'public.pr2_t1_idx']);
+
+  writeReuseProject(project, { pr: 2, alterT1: true });
+  const altered = await run(true);
+  expect(altered.cache?.reference).toEqual({ from: 'scratch', replayed: 3 });
+  expect(findingsOf(altered)).toEqual(findingsOf(await run(false)));
+  expect(altered.findings.map((f) => f.object)).toEqual(['public.pr1_t1_idx', 'public.pr2_t1_idx']);
 }
 
 const findingsOf = (r: Report) => r.findings.map((f) => `${f.code} ${f.object} ${JSON.stringify(f.details)}`);
@@ -118,6 +169,10 @@ describe('checkpoint and catalog cache', () => {
     }
   });
 
+  it('reference-side reuse: a pull request adding a table starts from the previous reference, with the findings of a full rebuild', async () => {
+    await referenceReuseScenario(project, run);
+  });
+
   it('--no-cache reads and writes nothing', async () => {
     const empty = tempDir('vs-nocache-');
     for (const name of readdirSync(cacheDir).filter((n) => n.includes('-datadir'))) cpSync(join(cacheDir, name), join(empty, name), { recursive: true });
@@ -134,9 +189,15 @@ describe.skipIf(!TEST_SERVER_URL)('checkpoint cache on a server (template databa
   const seen = new Set<string>();
   const checkpointDatabases = async () => {
     const first = join(project, 'mig', 'V1__t1.sql');
-    const key = existsSync(first) ? projectKey([{ file: { path: first, displayPath: 'mig/V1__t1.sql', text: readFileSync(first, 'utf8') } } as ParsedFile]) : 'none';
+    // The migrations' project (their first file), and the reference's (its first file), when they exist.
+    const keys = ['mig/V1__t1.sql', 'ref/00_base.sql', 'ref/schema.sql']
+      .filter((path) => existsSync(join(project, path)))
+      .map((path) => projectKey([{ file: { path: join(project, path), displayPath: path, text: readFileSync(join(project, path), 'utf8') } } as ParsedFile]));
     const names = (
-      await serverQuery<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'verify\\_schema\\_ckpt\\_%' AND shobj_description(oid, 'pg_database') LIKE $1 ORDER BY 1`, [`%; project ${key};%`])
+      await serverQuery<{ datname: string }>(
+        `SELECT datname FROM pg_database WHERE datname LIKE 'verify\\_schema\\_ckpt\\_%' AND substring(shobj_description(oid, 'pg_database') from '; project ([0-9a-f]+);') = ANY($1) ORDER BY 1`,
+        [keys],
+      )
     ).map((r) => r.datname);
     names.forEach((n) => seen.add(n));
     return names;
@@ -165,7 +226,7 @@ describe.skipIf(!TEST_SERVER_URL)('checkpoint cache on a server (template databa
     const cold = await run(true);
     expect(cold.cache).toEqual({ reference: { from: 'scratch', replayed: 1 }, migrations: { from: 'scratch', replayed: 8 } });
     const saved = (await checkpointDatabases()).filter((n) => !before.includes(n));
-    expect(saved).toHaveLength(2); // the states before and after the newest migration
+    expect(saved).toHaveLength(3); // the states before and after the newest migration, and the reference
 
     writeFileSync(join(project, 'mig', 'V9__extra.sql'), 'ALTER TABLE t8 ADD COLUMN note text;\n');
     const added = await run(true);
@@ -188,13 +249,18 @@ describe.skipIf(!TEST_SERVER_URL)('checkpoint cache on a server (template databa
     expect(rebuilt.findings.some((f) => f.object === 'public.tampered')).toBe(false);
   });
 
+  it('reference-side reuse starts from a template database of the previous reference', async () => {
+    await referenceReuseScenario(project, run);
+    for (const name of (await checkpointDatabases()).filter((n) => !before.includes(n))) await serverQuery(`DROP DATABASE IF EXISTS ${name}`);
+  });
+
   it('makes the roles the SQL uses also when it starts from a checkpoint (roles are not in the copy)', async () => {
     // The migrations use the role only after the checkpoint; the run that saved it dropped the role at its end.
     const role = `vs_ckpt_reader_${process.pid}`;
     rmSync(project, { recursive: true, force: true });
     mkdirSync(join(project, 'ref'), { recursive: true });
     mkdirSync(join(project, 'mig'), { recursive: true });
-    writeFileSync(join(project, 'ref', 'schema.sql'), `CREATE TABLE t1 (id int);\nCREATE TABLE t2 (id int);\nGRANT SELECT ON t2 TO ${role};\n`);
+    writeFileSync(join(project, 'ref', 'schema.sql'), `CREATE TABLE t1 (id int);\nCREATE TABLE t2 (id int);\nGRANT SELECT ON t2 TO ${role};\n${PROCESS_NOTE}`);
     writeFileSync(join(project, 'mig', 'V1__t1.sql'), `CREATE TABLE t1 (id int);\n${PROCESS_NOTE}`);
     writeFileSync(join(project, 'mig', 'V2__t2.sql'), 'CREATE TABLE t2 (id int);\n');
     expect((await run(true)).cache?.migrations).toEqual({ from: 'scratch', replayed: 2 });
