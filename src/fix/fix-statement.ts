@@ -16,7 +16,7 @@ export interface FixStatement {
   action: FixAction;
   /** Object ids (see objectId) this statement makes available; default: its own object, unless it drops it. */
   provides?: string[];
-  /** A drop's: object ids whose names it frees besides its own (a constraint's index). */
+  /** Object ids whose names it frees; default: a drop's own object (a constraint's drop also frees its index). */
   frees?: string[];
   /** Runs before (first) or after (last) every statement without a phase: an event trigger fires on the fix's own DDL. */
   phase?: 'first' | 'last';
@@ -43,6 +43,8 @@ export interface PlanContext {
   /** Tables and views the plan creates (or recreates): their indexes and constraints use the plain forms. */
   created: Set<string>;
   unsupported: UnsupportedChange[];
+  /** Changes that can lose data are planned in full (a table rebuilt with its dependants), not only listed. */
+  allowDataLoss: boolean;
 }
 
 export function statement(object: CatalogObject, action: FixAction, sql: string, extra: Partial<FixStatement> = {}): FixStatement {
@@ -68,6 +70,11 @@ export interface KindGenerator {
    * 'replace' when only dropping and creating it again can (dependants are then recreated too).
    */
   alter(wanted: CatalogObject, current: CatalogObject, changed: string[], ctx: PlanContext): FixStatement[] | 'replace';
+  /**
+   * Statements that drop `current` and create `wanted` in its place when that is not simply drop then
+   * create (a table rebuilt with its rows copied); default: drop, then create.
+   */
+  replace?(wanted: CatalogObject, current: CatalogObject, ctx: PlanContext): FixStatement[];
   /** Renaming `current` to `wanted`'s name (kinds the diff pairs renames for). */
   rename?(wanted: CatalogObject, current: CatalogObject, ctx: PlanContext): FixStatement[];
 }

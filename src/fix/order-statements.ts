@@ -16,6 +16,10 @@ function provides(s: FixStatement): string[] {
   return s.provides ?? (s.action === 'drop' ? [] : [idOfStatement(s)]);
 }
 
+function frees(s: FixStatement): string[] {
+  return s.frees ?? (s.action === 'drop' ? [idOfStatement(s)] : []);
+}
+
 /**
  * Orders a plan's statements by a dependency graph, not by a fixed order of kinds:
  * - a statement runs after every statement that provides what it needs (its pg_depend dependencies on the
@@ -36,7 +40,7 @@ export function orderStatements(statements: FixStatement[], migrations: Catalog)
   const byObject = new Map<string, FixStatement[]>();
   for (const s of statements) {
     for (const id of provides(s)) providers.set(id, [...(providers.get(id) ?? []), s]);
-    if (s.action === 'drop') for (const id of [idOfStatement(s), ...(s.frees ?? [])]) drops.set(id, [...(drops.get(id) ?? []), s]);
+    for (const id of frees(s)) drops.set(id, [...(drops.get(id) ?? []), s]);
     byObject.set(idOfStatement(s), [...(byObject.get(idOfStatement(s)) ?? []), s]);
   }
   for (const list of byObject.values()) for (let i = 1; i < list.length; i++) edge(list[i - 1], list[i]);

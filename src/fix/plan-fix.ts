@@ -56,7 +56,7 @@ const CONTAINERS = new Set<ObjectKind>(['table', 'view']);
  * Statements that can lose data are withheld unless allowed, with whatever can only run after them.
  */
 export function planFix(reference: Catalog, migrations: Catalog, options: FixPlanOptions = {}): FixPlan {
-  const ctx: PlanContext = { reference, migrations, online: !options.transactional, created: new Set(), unsupported: [] };
+  const ctx: PlanContext = { reference, migrations, online: !options.transactional, created: new Set(), unsupported: [], allowDataLoss: options.allowDataLoss ?? false };
   const operations = new Map<string, Operation>();
 
   const toolTables = options.ignoreTables ?? [];
@@ -134,6 +134,12 @@ export function planFix(reference: Catalog, migrations: Catalog, options: FixPla
         statements.push(...withNeeds(operation.statements ?? [], operation.wanted));
         break;
       case 'replace': {
+        // A rebuilt table's columns are written in its CREATE TABLE and go with the old table.
+        if (operation.wanted.kind === 'column' && ctx.created.has(operation.wanted.table!)) break;
+        if (generator.replace) {
+          statements.push(...withNeeds(generator.replace(operation.wanted, operation.current, ctx), operation.wanted));
+          break;
+        }
         if (!goesWith(operation.current, dropped)) {
           const drops = generator.drop(operation.current, ctx);
           // A generated column recomputes its values: dropping it to change the expression loses nothing.
@@ -198,10 +204,13 @@ function replaceDependants(operations: Map<string, Operation>, ctx: PlanContext)
       queue.push({ id, only: new Set(['view', 'policy', 'trigger']) });
     }
   }
+  // A rebuilt table keeps the sequences its columns own (the rebuild moves their owner): not recreated.
+  const rebuilt = new Set([...operations].filter(([id, o]) => o.op === 'replace' && KIND_GENERATORS[kindOfId(id)]?.replace).map(([, o]) => (o as { current: CatalogObject }).current.key));
   while (queue.length) {
     const { id, only } = queue.shift()!;
     for (const current of dependants.get(id) ?? []) {
       if (only && !only.has(current.kind)) continue;
+      if (current.kind === 'sequence' && rebuilt.has(String(ctx.migrations.get('column')?.get(String(current.attributes.ownedBy))?.table))) continue;
       const dependantId = idOf(current);
       const existing = operations.get(dependantId);
       if (existing && existing.op !== 'alter') continue;

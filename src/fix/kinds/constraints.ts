@@ -1,7 +1,7 @@
 import { infoOf } from '../fix-statement.js';
 import type { CatalogObject } from '../../catalog/catalog-object.js';
 import { objectId } from '../../catalog/dependencies.js';
-import { lookup, statement, type FixStatement, type KindGenerator, type PlanContext } from '../fix-statement.js';
+import { idOf, lookup, statement, type FixStatement, type KindGenerator, type PlanContext } from '../fix-statement.js';
 import { ident, sqlName } from '../sql-names.js';
 import { concurrentIndexSql } from './indexes.js';
 
@@ -51,7 +51,7 @@ export const constraintGenerator: KindGenerator = {
   drop(constraint, ctx) {
     // Dropping a primary key, unique or exclusion constraint drops its index too, freeing the index's name.
     const index = [...(ctx.migrations.get('index')?.values() ?? [])].find((i) => i.table === constraint.table && infoOf(i)?.constraint === constraint.name);
-    return [statement(constraint, 'drop', `ALTER TABLE ${sqlName(constraint.table!)} DROP CONSTRAINT ${ident(constraint.name)}`, index ? { frees: [objectId('index', index.key)] } : {})];
+    return [statement(constraint, 'drop', `ALTER TABLE ${sqlName(constraint.table!)} DROP CONSTRAINT ${ident(constraint.name)}`, index ? { frees: [idOf(constraint), objectId('index', index.key)] } : {})];
   },
   alter() {
     // A constraint's definition cannot be altered in place (only a foreign key's deferrability): drop and add.

@@ -26,8 +26,11 @@ export const indexGenerator: KindGenerator = {
   kind: 'index',
   create(index, ctx) {
     const concurrent = canBeConcurrent(index, ctx);
+    // pg_get_indexdef prints a partitioned table's index `ON ONLY`, which would leave the partitions without
+    // theirs and the index invalid: created without ONLY, Postgres builds and attaches each partition's index.
+    const definition = String(index.attributes.definition).replace(/^(CREATE (?:UNIQUE )?INDEX (?:"(?:[^"]|"")*"|[^\s"]+) ON )ONLY /, '$1');
     return [
-      statement(index, 'create', concurrentIndexSql(String(index.attributes.definition), undefined, concurrent), {
+      statement(index, 'create', concurrentIndexSql(definition, undefined, concurrent), {
         concurrent,
         needs: [objectId(lookup(ctx.reference, 'view', index.table) ? 'view' : 'table', index.table!)],
       }),

@@ -1,8 +1,8 @@
 import { infoOf } from '../fix-statement.js';
 import type { CatalogObject } from '../../catalog/catalog-object.js';
 import { objectId } from '../../catalog/dependencies.js';
-import { statement, type FixStatement, type KindGenerator, type PlanContext } from '../fix-statement.js';
-import { ident, literal, sqlName } from '../sql-names.js';
+import { lookup, statement, type FixStatement, type KindGenerator, type PlanContext } from '../fix-statement.js';
+import { ident, literal, splitKey, sqlName } from '../sql-names.js';
 import { columnDefinition } from './columns.js';
 
 /** The table's own columns from the reference, in their order (a partition's inherited ones come with PARTITION OF). */
@@ -50,6 +50,16 @@ export const tableGenerator: KindGenerator = {
     return [statement(table, 'drop', `DROP TABLE ${sqlName(table.key)}`, { dataLoss: `drops table ${table.key} and its rows` })];
   },
   alter(wanted, current, changed, ctx) {
+    const rebuild = changed.filter((f) => f === 'partitionKey' || f === 'columnOrder');
+    if (rebuild.length) {
+      const refused = cannotRebuild(wanted, current, ctx);
+      if (refused) {
+        ctx.unsupported.push({ kind: 'table', object: wanted.key, reason: `its ${rebuild.map(fieldWords).join(' and ')} differs: ${refused}` });
+        return [];
+      }
+      // Without --allow-data-loss the rebuild is only listed (withheld): nothing that depends on the table is touched.
+      return ctx.allowDataLoss ? 'replace' : tableGenerator.replace!(wanted, current, ctx);
+    }
     const name = sqlName(wanted.key);
     const a = wanted.attributes;
     const b = current.attributes;
@@ -82,12 +92,79 @@ export const tableGenerator: KindGenerator = {
           }
           break;
         }
-        default:
-          // The partition key and (with --strict-column-order) the column order can only change by
-          // recreating the table and copying its rows: not something to generate blindly.
-          ctx.unsupported.push({ kind: 'table', object: wanted.key, reason: `its ${field === 'partitionKey' ? 'partition key' : 'column order'} differs: only recreating the table and copying its rows changes that` });
       }
     }
     return out;
   },
+  /**
+   * The partition key and (with --strict-column-order) the column order only change by rebuilding the table:
+   * the old one is renamed, the new one created from the reference, the rows copied across (identity values
+   * kept), and the old one dropped. Everything that belongs to or depends on the table — constraints,
+   * indexes, triggers, policies, views, foreign keys from other tables — is planned as dropped and created
+   * again from the reference (see replaceDependants); constraints and indexes are built after the copy, once
+   * the old table's names are free. Sequences the old columns own are kept (only their owner moves).
+   * It holds an ACCESS EXCLUSIVE lock on the table for the whole copy, so it needs --allow-data-loss.
+   */
+  replace(wanted, current, ctx) {
+    const name = sqlName(wanted.key);
+    const old = oldName(wanted);
+    const oldQualified = `${ident(splitKey(wanted.key).parts[0])}.${ident(old)}`;
+    const reason = `rebuilds table ${wanted.key} (${[...new Set(['partitionKey', 'columnOrder'].filter((f) => JSON.stringify(wanted.attributes[f]) !== JSON.stringify(current.attributes[f])))].map(fieldWords).join(', ') || 'definition'} differs): copies its rows into a new table under an ACCESS EXCLUSIVE lock and drops and recreates what depends on it (its comments and grants only when compared: --comments, --privileges); rows that fit none of its partitions fail the copy`;
+    const currentColumns = columnsOf(current, ctx.migrations);
+    const out: FixStatement[] = [statement(wanted, 'drop', `ALTER TABLE ${name} RENAME TO ${ident(old)}`, { dataLoss: reason })];
+    for (const c of currentColumns.filter((c) => c.attributes.identity)) {
+      // Frees the identity sequence's name for the new table's column; the values are copied explicitly.
+      out.push(statement(wanted, 'drop', `ALTER TABLE ${oldQualified} ALTER COLUMN ${ident(c.name)} DROP IDENTITY`));
+    }
+    out.push(...tableGenerator.create(wanted, ctx).map((s) => ({ ...s, action: 'create' as const })));
+    const wantedColumns = ownColumns(wanted, ctx).filter((c) => !c.attributes.generated);
+    const copied = wantedColumns.filter((c) => currentColumns.some((d) => d.name === c.name && !d.attributes.generated)).map((c) => ident(c.name));
+    const identity = wantedColumns.filter((c) => c.attributes.identity);
+    if (copied.length) {
+      out.push(statement(wanted, 'alter', `INSERT INTO ${name} (${copied.join(', ')})${identity.length ? ' OVERRIDING SYSTEM VALUE' : ''} SELECT ${copied.join(', ')} FROM ${oldQualified}`));
+    }
+    for (const c of identity.filter((c) => copied.includes(ident(c.name)))) {
+      const column = ident(c.name);
+      out.push(statement(wanted, 'alter', `SELECT setval(pg_get_serial_sequence(${literal(name)}, ${literal(c.name)}), coalesce(max(${column}), 0) + 1, false) FROM ${name}`));
+    }
+    const owned = [...(ctx.migrations.get('sequence')?.values() ?? [])].filter((q) => currentColumns.some((c) => c.key === q.attributes.ownedBy));
+    for (const sequence of owned) out.push(statement(wanted, 'alter', `ALTER SEQUENCE ${sqlName(sequence.key)} OWNED BY NONE`));
+    // The old table's constraints, indexes, triggers and policies go with it, freeing their names.
+    const frees = [...ctx.migrations.values()].flatMap((objects) => [...objects.values()].filter((o) => o.table === current.key && o.key !== current.key && o.kind !== 'column').map((o) => objectId(o.kind, o.key)));
+    out.push(statement(wanted, 'drop', `DROP TABLE ${oldQualified}`, { frees }));
+    for (const sequence of owned) {
+      const owner = lookup(ctx.reference, 'sequence', sequence.key)?.attributes.ownedBy;
+      if (owner) out.push(statement(wanted, 'alter', `ALTER SEQUENCE ${sqlName(sequence.key)} OWNED BY ${sqlName(String(owner))}`));
+    }
+    return out;
+  },
 };
+
+function fieldWords(field: string): string {
+  return field === 'partitionKey' ? 'partition key' : 'column order';
+}
+
+/** A name for the table being rebuilt while its rows are copied (at most 63 bytes, as Postgres keeps). */
+function oldName(table: CatalogObject): string {
+  return `${table.name.slice(0, 40)}_before_rebuild`;
+}
+
+function columnsOf(table: CatalogObject, catalog: PlanContext['reference']): CatalogObject[] {
+  return [...(catalog.get('column')?.values() ?? [])].filter((c) => c.table === table.key);
+}
+
+/**
+ * Why the rebuild is not generated (undefined when it can be): what a copy cannot carry over safely is left
+ * to the user rather than guessed — partitions (theirs would have to be moved over too), a table that is
+ * itself a partition, and columns renamed in the same fix.
+ */
+function cannotRebuild(wanted: CatalogObject, current: CatalogObject, ctx: PlanContext): string | undefined {
+  const partitions = [...(ctx.migrations.get('table')?.values() ?? [])].filter((t) => t.attributes.partitionOf === current.key);
+  if (partitions.length) return `rebuilding a partitioned table with partitions (${partitions.map((p) => p.key).join(', ')}) is not generated: create the new table with its partitions, copy the rows and swap by hand`;
+  if (wanted.attributes.partitionOf || current.attributes.partitionOf) return 'rebuilding a partition is not generated: detach it, rebuild it and attach it again by hand';
+  const wantedNames = new Set(ownColumns(wanted, ctx).map((c) => c.name));
+  const currentNames = columnsOf(current, ctx.migrations).map((c) => c.name);
+  const unmatched = ownColumns(wanted, ctx).filter((c) => !currentNames.includes(c.name));
+  if (unmatched.length && currentNames.some((n) => !wantedNames.has(n))) return 'columns are renamed or replaced in the same change: rebuild it by hand, copying each column to its new name';
+  return undefined;
+}
