@@ -2,6 +2,7 @@ import type { SideSourceInfo } from './report/finding.js';
 import { applyMigrations, applyReference, type MigrationTracer, type OnFile } from './apply/apply-statements.js';
 import type { InputNeeds } from './apply/input-needs.js';
 import { runPrelude } from './apply/prelude.js';
+import type { BackgroundWrites } from './cache/background-writes.js';
 import type { CatalogCache } from './cache/catalog-cache.js';
 import { chainKeys, projectKey } from './cache/cache-keys.js';
 import { FINGERPRINT_SQL, type CheckpointStore } from './cache/checkpoint-store.js';
@@ -42,6 +43,11 @@ export interface SideRequest {
   onFile?: OnFile;
   /** This side has more statements than the other (see ScratchRequest.largest). */
   largest?: boolean;
+  /**
+   * Where cache writes go on while the run continues (see BackgroundWrites); absent: each is awaited where
+   * it is made.
+   */
+  writes?: BackgroundWrites;
   /** One-line notices for the user (a checkpoint that could not be saved). */
   onNotice?: (message: string) => void;
   /**
@@ -105,15 +111,14 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
     trace(`${request.side}: applied ${remaining.length} files`, t);
     if (referenceStore && finalKey && performance.now() - t > (request.checkpointThresholdMs ?? CHECKPOINT_WORTH_MS)) {
       const saving = performance.now();
-      if (await saveCheckpoint(referenceStore, finalKey, projectKey(request.files), db, request.onNotice)) {
-        await request.cache!.references!.put(request.cache!.base, referenceManifest(finalKey, request.files)).catch(() => undefined);
-      }
-      trace(`${request.side}: checkpoint saved`, saving);
+      // The manifest names the checkpoint: it is written once the checkpoint is.
+      await saveCheckpoint(referenceStore, finalKey, projectKey(request.files), db, request, () => request.cache!.references!.put(request.cache!.base, referenceManifest(finalKey, request.files)).catch(() => undefined));
+      trace(`${request.side}: checkpoint taken`, saving);
     }
     t = performance.now();
     const catalog = await introspectCatalog(db, { ...request.introspect, versionNum: engine.info.versionNum });
     trace(`${request.side}: introspected`, t);
-    if (request.cache && finalKey) await request.cache.catalogs.put(finalKey, catalog);
+    if (request.cache && finalKey) await putCatalog(request, finalKey, catalog);
     return { catalog, source: start ? { from: 'checkpoint', replayed: remaining.length, of: request.files.length } : { from: 'scratch', replayed: request.files.length } };
   } finally {
     const closing = performance.now();
@@ -144,9 +149,9 @@ async function applyFiles(request: SideRequest, db: ScratchDatabase, remaining: 
   const began = performance.now();
   const worthSaving = () => performance.now() - began > (request.checkpointThresholdMs ?? CHECKPOINT_WORTH_MS);
   await applyMigrations(db, remaining.slice(0, -1), onFile, request.tracer);
-  if (remaining.length > 1 && worthSaving()) await saveCheckpoint(store, keys[keys.length - 2], projectKey(request.files), db, request.onNotice);
+  if (remaining.length > 1 && worthSaving()) await saveCheckpoint(store, keys[keys.length - 2], projectKey(request.files), db, request);
   await applyMigrations(db, remaining.slice(-1), onFile && ((file) => onFile(file, remaining.length - 1, remaining.length)), request.tracer);
-  if (worthSaving()) await saveCheckpoint(store, keys[keys.length - 1], projectKey(request.files), db, request.onNotice);
+  if (worthSaving()) await saveCheckpoint(store, keys[keys.length - 1], projectKey(request.files), db, request);
 }
 
 /**
@@ -176,15 +181,33 @@ export function countStatements(files: ParsedFile[]): number {
  * Saves a checkpoint, best effort: a checkpoint only speeds up a later run, so failing to save one (a full
  * disk, a session someone opened in a server's scratch database) is a notice, never a failed verification.
  */
-async function saveCheckpoint(store: Checkpoints, key: string, project: string, db: ScratchDatabase, onNotice?: (message: string) => void): Promise<boolean> {
+async function saveCheckpoint(store: Checkpoints, key: string, project: string, db: ScratchDatabase, request: SideRequest, saved?: () => Promise<void>): Promise<void> {
+  const failed = (error: unknown) => request.onNotice?.(`could not save a ${db.label === 'reference' ? 'reference' : 'migration'} checkpoint (the next run replays more): ${(error as Error).message}`);
   try {
     const [row] = await db.query<{ fingerprint: string }>(FINGERPRINT_SQL);
-    await store.save(key, row.fingerprint, (path) => db.saveCheckpoint!(path), project);
-    return true;
+    if (db.captureCheckpoint && request.writes) {
+      // The state is taken now; the write goes on while the run continues (see BackgroundWrites).
+      const write = await db.captureCheckpoint();
+      request.writes.add(
+        store
+          .save(key, row.fingerprint, write, project)
+          .then(() => saved?.())
+          .catch(failed),
+      );
+    } else {
+      await store.save(key, row.fingerprint, (path) => db.saveCheckpoint!(path), project);
+      await saved?.();
+    }
   } catch (error) {
-    onNotice?.(`could not save a ${db.label === 'reference' ? 'reference' : 'migration'} checkpoint (the next run replays more): ${(error as Error).message}`);
-    return false;
+    failed(error);
   }
+}
+
+/** Puts a side's catalog in the cache: in the background when the run has a place for that (see BackgroundWrites). */
+async function putCatalog(request: SideRequest, key: string, catalog: Catalog): Promise<void> {
+  const writing = request.cache!.catalogs.put(key, catalog);
+  if (!request.writes) return writing;
+  request.writes.add(writing.catch((error: unknown) => request.onNotice?.(`could not save the ${request.side} catalog in the cache (the next run rebuilds it): ${(error as Error).message}`)));
 }
 
 /**
@@ -214,7 +237,7 @@ async function reuseReference(request: SideRequest, store: Checkpoints, finalKey
     t = performance.now();
     const catalog = await introspectCatalog(db, { ...request.introspect, versionNum: engine.info.versionNum });
     trace('reference: introspected', t);
-    await cache.catalogs.put(finalKey, catalog);
+    await putCatalog(request, finalKey, catalog);
     return { catalog, source: { from: 'checkpoint', replayed: plan.added.length, of: request.files.length } };
   } catch (error) {
     trace(`reference: the added statements failed on the saved reference, rebuilding it (${(error as Error).message})`);

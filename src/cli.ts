@@ -94,7 +94,9 @@ async function runCli(argv: string[], io: Io, debug: boolean): Promise<number> {
       io,
     );
   }
-  const report = await runCommand(command, options);
+  // The report is written as soon as it is ready; the cache writes still going on finish after it.
+  let cacheWrites: Promise<void> | undefined;
+  const report = await runCommand(command, { ...options, onCacheWrites: (written) => (cacheWrites = written) });
   for (const t of targets) {
     const text = renderReport(report, t.format, { color: !t.output && colorWanted(io.stdout, io.env) });
     if (t.output) await writeReport(resolve(io.cwd, t.output), text);
@@ -102,6 +104,8 @@ async function runCli(argv: string[], io: Io, debug: boolean): Promise<number> {
   }
   if (io.env.GITHUB_STEP_SUMMARY && targets.some((t) => t.format === 'github')) await appendFile(io.env.GITHUB_STEP_SUMMARY, formatMarkdown(report));
   trace('report written');
+  await cacheWrites;
+  trace('cache written');
   return reportExitCode(report);
 }
 

@@ -70,6 +70,12 @@ export interface VerifyOptions {
   lint?: boolean;
   /** Progress callback (the CLI shows it on a TTY). */
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Receives the cache writes (checkpoints, cached catalogs) still going on when the report is ready, so the
+   * caller can show the report first. The caller must await the promise (it never rejects) before the process
+   * exits. Absent: the run waits for them before it returns.
+   */
+  onCacheWrites?: (written: Promise<void>) => void;
 }
 
 export type ProgressEvent =

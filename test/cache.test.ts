@@ -148,7 +148,7 @@ describe('checkpoint and catalog cache', () => {
     expect(findingsOf(again)).toEqual(findingsOf(first));
   });
 
-  it('a large side runs in memory and its checkpoints are saved as data directories, with the same results', async () => {
+  it('a large side runs in memory and its checkpoints are saved as one tarball each, with the same results', async () => {
     // 130 tables × 2 statements per side, with the in-memory storage lowered to 200 statements (3,000 by default).
     const savedBefore = new Set(readdirSync(join(cacheDir, 'checkpoints')));
     writeProject(project, 130);
@@ -160,13 +160,42 @@ describe('checkpoint and catalog cache', () => {
     expect(added.cache?.migrations).toEqual({ from: 'checkpoint', replayed: 1, of: 131 });
     expect(findingsOf(added)).toEqual(['column-changed public.t100.name {"nullable":{"reference":"NOT NULL","migrations":"NULL"}}']);
     expect(findingsOf(added)).toEqual(findingsOf(await run(false)));
-    // Saved straight from memory as a directory (opened in place by the next run), not as a tarball.
+    // Saved straight from memory as one file (unpacked and opened in place by the next run), not a thousand.
     const saved = readdirSync(join(cacheDir, 'checkpoints')).filter((n) => !n.startsWith('.') && !savedBefore.has(n));
     expect(saved.length).toBeGreaterThan(0);
-    for (const n of saved) {
-      expect(existsSync(join(cacheDir, 'checkpoints', n, 'global', 'pg_control'))).toBe(true);
-      expect(existsSync(join(cacheDir, 'checkpoints', n, 'datadir.tar'))).toBe(false);
-    }
+    for (const n of saved) expect(readdirSync(join(cacheDir, 'checkpoints', n)).sort()).toEqual(['.verify-schema-checkpoint', 'datadir.tar']);
+  });
+
+  it('the report is ready before the cache writes finish, and a failed write changes nothing in it', async () => {
+    writeProject(project, 4, { referenceExtra: 'CREATE TABLE only_in_reference (id int);\n' });
+    const fresh = tempDir('vs-later-');
+    for (const name of readdirSync(cacheDir).filter((n) => n.includes('-datadir'))) cpSync(join(cacheDir, name), join(fresh, name), { recursive: true });
+    let written: Promise<void> | undefined;
+    const options = { reference: ['ref'], migrations: ['mig'], cwd: project, cacheDir: fresh, checkpointThresholdMs: 0 };
+    const first = await verifySchema({ ...options, onCacheWrites: (w) => (written = w) });
+    expect(written).toBeInstanceOf(Promise);
+    await written;
+    // Everything the run saved after answering is complete, and the next run uses it with the same findings.
+    expect(readdirSync(join(fresh, 'checkpoints')).filter((n) => n.startsWith('.'))).toEqual([]);
+    expect(readdirSync(join(fresh, 'catalogs')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    const warm = await verifySchema(options);
+    expect(warm.cache).toEqual({ reference: { from: 'catalog-cache' }, migrations: { from: 'catalog-cache' } });
+    expect(findingsOf(warm)).toEqual(findingsOf(first));
+    writeFileSync(join(project, 'mig', 'V5__extra.sql'), 'ALTER TABLE t4 ADD COLUMN note text;\n');
+    const added = await verifySchema(options);
+    expect(added.cache?.migrations).toEqual({ from: 'checkpoint', replayed: 1, of: 5 });
+
+    // A cache folder that cannot be written: the same findings, one notice per failed write, no error.
+    const blocked = tempDir('vs-blocked-');
+    for (const name of readdirSync(cacheDir).filter((n) => n.includes('-datadir'))) cpSync(join(cacheDir, name), join(blocked, name), { recursive: true });
+    writeFileSync(join(blocked, 'checkpoints'), 'not a folder');
+    writeFileSync(join(blocked, 'catalogs'), 'not a folder');
+    const notices: string[] = [];
+    const report = await verifySchema({ ...options, cacheDir: blocked, onNotice: (m) => notices.push(m) });
+    expect(findingsOf(report)).toEqual(findingsOf(await verifySchema({ ...options, cache: false })));
+    expect(notices.filter((n) => n.startsWith('could not save a migration checkpoint')).length).toBe(2);
+    expect(notices.filter((n) => n.startsWith('could not save a reference checkpoint')).length).toBe(1);
+    expect(notices.filter((n) => /^could not save the (reference|migrations) catalog in the cache/.test(n)).length).toBe(2);
   });
 
   it('reference-side reuse: a pull request adding a table starts from the previous reference, with the findings of a full rebuild', async () => {

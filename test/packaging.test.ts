@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, posix } from 'node:path';
+import { dirname, join, posix, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pgliteVersion } from '../src/engine/pglite-engine.js';
+import { packagedTemplatePath } from '../src/engine/pglite-template.js';
 import { LINT_CODES } from '../src/rules/lint/registry.js';
 import { REDUNDANT_INDEX_RULES } from '../src/rules/redundant-indexes/registry.js';
 import { tempDir } from './helpers/temp-dir.js';
@@ -21,7 +23,8 @@ describe('the published package', () => {
     // One owner everywhere: the package's links and the README's `uses: OWNER/verify-schema@v1`.
     const owner = /github\.com\/([^/]+)\//.exec(pkg.homepage)![1];
     expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(`uses: ${owner}/verify-schema@v1`);
-    expect(pkg.scripts.prepack).toBe('npm run build');
+    // prepack also builds the initialised engine template when the installed PGlite has none yet.
+    expect(pkg.scripts.prepack).toBe('npm run build && npm run build:template');
     for (const script of ['prepare', 'preinstall', 'install', 'postinstall']) expect(pkg.scripts[script]).toBeUndefined();
   });
 
@@ -32,6 +35,8 @@ describe('the published package', () => {
     const [packed] = JSON.parse(execFileSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', out], { cwd: ROOT, encoding: 'utf8' })) as [{ filename: string; files: { path: string }[] }];
     const files = new Set(packed.files.map((f) => f.path));
     expect(files.has('LICENSE')).toBe(true);
+    // The initialised engine template: a first run unpacks it instead of running initdb.
+    expect(files.has(relative(ROOT, packagedTemplatePath(pgliteVersion())))).toBe(true);
     // details.doc of every finding that has one is a path inside the package.
     const docs = [...REDUNDANT_INDEX_RULES.map((r) => r.doc), ...LINT_CODES.map((code) => `docs/rules/${code}.md`)];
     expect(docs.filter((doc) => !files.has(doc))).toEqual([]);

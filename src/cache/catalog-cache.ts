@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Catalog, CatalogObject, CatalogObjectKind } from '../catalog/catalog-object.js';
+import { registerCleanup } from '../engine/cleanup.js';
 
 const MAX_ENTRIES = 64;
 
@@ -22,13 +23,22 @@ export class CatalogCache {
     }
   }
 
+  /** The catalog is read before the first await: the caller may go on using it while the entry is written. */
   async put(key: string, catalog: Catalog): Promise<void> {
+    const text = JSON.stringify({ key, kinds: [...catalog].map(([kind, objects]) => [kind, [...objects.values()]]) });
     await mkdir(this.dir, { recursive: true });
-    const data = { key, kinds: [...catalog].map(([kind, objects]) => [kind, [...objects.values()]]) };
     // Written under a temporary name and renamed: a concurrent reader sees the old entry or the new one.
     const temporary = `${this.path(key)}.${process.pid}-${randomUUID()}.tmp`;
-    await writeFile(temporary, JSON.stringify(data));
-    await rename(temporary, this.path(key));
+    const unregister = registerCleanup(() => rm(temporary, { force: true }));
+    try {
+      await writeFile(temporary, text);
+      await rename(temporary, this.path(key));
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    } finally {
+      unregister();
+    }
     await evictOldest(this.dir, MAX_ENTRIES);
   }
 

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathExists } from '../path-exists.js';
+import { registerCleanup } from '../engine/cleanup.js';
 import type { Checkpoints } from '../engine/checkpoints.js';
 import { evictOldest } from './catalog-cache.js';
 
 const MAX_CHECKPOINTS = 6;
 const MARKER = '.verify-schema-checkpoint';
 
-/** A checkpoint of an in-memory database is one uncompressed tarball of its data directory, by this name. */
+/** A checkpoint of the embedded engine is one uncompressed tarball of its data directory, by this name (older ones are directories). */
 export const CHECKPOINT_TARBALL = 'datadir.tar';
 
 
@@ -48,6 +49,8 @@ export class CheckpointStore implements Checkpoints {
     if (await pathExists(join(final, MARKER))) return;
     await mkdir(this.dir, { recursive: true });
     const temporary = join(this.dir, `.saving-${key}-${process.pid}-${randomUUID()}`);
+    // Ctrl-C while it is written: nothing half-written stays (the final name only ever holds a complete one).
+    const unregister = registerCleanup(() => rm(temporary, { recursive: true, force: true }));
     try {
       await write(temporary);
       await writeFile(join(temporary, MARKER), `${key}\n${fingerprint}\n`);
@@ -55,6 +58,7 @@ export class CheckpointStore implements Checkpoints {
       await rename(temporary, final);
     } finally {
       await rm(temporary, { recursive: true, force: true });
+      unregister();
     }
     await evictOldest(this.dir, MAX_CHECKPOINTS);
   }

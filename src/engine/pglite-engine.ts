@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EngineError } from '../errors.js';
 import { CHECKPOINT_TARBALL } from '../cache/checkpoint-store.js';
@@ -10,6 +10,8 @@ import { pathExists } from '../path-exists.js';
 import { registerCleanup } from './cleanup.js';
 import { copyTree } from './copy-tree.js';
 import { extractTarball } from './extract-tarball.js';
+import { tarballOfTree } from './write-tarball.js';
+import { ensureTemplate, writePackagedTemplate } from './pglite-template.js';
 import { trace } from '../trace.js';
 import type { SharedModules } from './pglite-settings.js';
 import type { PgliteWorkerData, WorkerRequestBody, WorkerResponse } from './pglite-worker.js';
@@ -45,18 +47,19 @@ export class PgliteEngine implements Engine {
   ) {}
 
   static async start(options: PgliteEngineOptions): Promise<PgliteEngine> {
-    const dist = dirname(require.resolve('@electric-sql/pglite'));
-    const version = pgliteVersion();
-    // Compile the WebAssembly once and share it between the two scratch databases. initdb's module is
-    // only needed the first time, to build the template.
-    const [pgliteWasmModule, fsBundleBytes] = await Promise.all([
-      readFile(join(dist, 'pglite.wasm')).then((b) => WebAssembly.compile(b)),
-      readFile(join(dist, 'pglite.data')),
-    ]);
-    const shared = { pgliteWasmModule, fsBundle: new Blob([fsBundleBytes]) };
-    trace('engine: WebAssembly compiled');
-    const template = await ensureTemplate(options.cacheDir, version, shared, async () => WebAssembly.compile(await readFile(join(dist, 'initdb.wasm'))));
-    return new PgliteEngine(PgliteEngine.staticInfo(), template.dir, template.tarball, shared, options.inMemoryFromStatements ?? IN_MEMORY_FROM_STATEMENTS);
+    // Compile the WebAssembly once and share it between the scratch databases. The template is unpacked
+    // meanwhile; initdb's module is only needed when the package ships no template for this PGlite.
+    const modules = sharedModules();
+    modules.catch(() => undefined);
+    const template = ensureTemplate(options.cacheDir, pgliteVersion(), async () => ({ shared: await modules, initdb: await compileInitdb() }));
+    const [shared, { dir, tarball }] = await Promise.all([modules, template]);
+    trace('engine: WebAssembly compiled, template ready');
+    return new PgliteEngine(PgliteEngine.staticInfo(), dir, tarball, shared, options.inMemoryFromStatements ?? IN_MEMORY_FROM_STATEMENTS);
+  }
+
+  /** Builds the initialised template the package ships (see writePackagedTemplate), when it is missing. */
+  static async writePackagedTemplate(): Promise<{ path: string; built: boolean }> {
+    return writePackagedTemplate(pgliteVersion(), await sharedModules(), await compileInitdb());
   }
 
   /** PGlite's identity is fixed by the installed package, so it is known without starting anything. */
@@ -69,7 +72,7 @@ export class PgliteEngine implements Engine {
    * larger side of a large run: the data directory loaded into memory from a tarball, which starts about a
    * second later and holds about 200 MB more at 500 tables, but runs DDL about 1.5× faster (no
    * file system calls per page). Only one side gets it, to bound memory; the smaller side finishes first
-   * anyway. A checkpoint opens in place (one saved as a tarball by the fallback, in memory).
+   * anyway. A checkpoint opens in place: its tarball is unpacked into the scratch directory.
    */
   async createScratch(request: ScratchRequest): Promise<ScratchDatabase> {
     if (this.closed) throw new EngineError('the embedded Postgres engine is closed');
@@ -85,11 +88,10 @@ export class PgliteEngine implements Engine {
   }
 
   private async startScratch(request: ScratchRequest): Promise<PgliteWorkerScratch> {
-    const checkpointTarball = request.fromCheckpoint ? join(request.fromCheckpoint, CHECKPOINT_TARBALL) : undefined;
-    const inMemory = checkpointTarball ? await pathExists(checkpointTarball) : request.largest === true && (request.statements ?? 0) >= this.inMemoryFromStatements;
+    const inMemory = !request.fromCheckpoint && request.largest === true && (request.statements ?? 0) >= this.inMemoryFromStatements;
     if (inMemory) {
       try {
-        const tarball = new Blob([await readFile(checkpointTarball ?? this.templateTarball)]);
+        const tarball = new Blob([await readFile(this.templateTarball)]);
         return await PgliteWorkerScratch.start(request.label, { tarball, extensions: request.extensions, shared: this.shared }, undefined, async () => undefined, this.starting);
       } catch (error) {
         throw this.startFailed(error);
@@ -103,7 +105,9 @@ export class PgliteEngine implements Engine {
       await rm(dir, { recursive: true, force: true });
     };
     try {
-      await copyTree(request.fromCheckpoint ?? this.templateDir, dir);
+      const checkpointTarball = request.fromCheckpoint ? join(request.fromCheckpoint, CHECKPOINT_TARBALL) : undefined;
+      if (checkpointTarball && (await pathExists(checkpointTarball))) await extractTarball(await readFile(checkpointTarball), dir);
+      else await copyTree(request.fromCheckpoint ?? this.templateDir, dir);
       return await PgliteWorkerScratch.start(request.label, { dataDir: dir, extensions: request.extensions, shared: this.shared }, dir, release, this.starting);
     } catch (error) {
       await release();
@@ -234,27 +238,29 @@ class PgliteWorkerScratch implements ScratchDatabase {
 
   /**
    * CHECKPOINT writes every dirty page to the data directory; nothing else runs in this database while the
-   * copy is made, so the copy is a consistent state that Postgres opens with a short recovery.
+   * archive is made, so it holds a consistent state that Postgres opens with a short recovery. A checkpoint
+   * is one uncompressed tarball, made in memory here and written by the returned function: writing a
+   * thousand small files into a cache folder on disk took 1–2.5 s on a busy machine, one file of the same
+   * 18 MB a fraction of that, and unpacking it into a scratch directory costs about what copying one did.
    */
-  async saveCheckpoint(destination: string): Promise<void> {
+  async captureCheckpoint(): Promise<(destination: string) => Promise<void>> {
     await this.exec('CHECKPOINT');
-    if (this.dataDir) {
-      await copyTree(this.dataDir, destination);
-      return;
+    let archive: Uint8Array;
+    if (this.dataDir) archive = await tarballOfTree(this.dataDir);
+    else {
+      // Straight from PGlite's in-memory file system; its public dump (slower: the archive is built in
+      // JavaScript and copied once more) when the internals that needs are not there.
+      const [fromMemory] = (await this.send({ op: 'save' })) as [Uint8Array | false];
+      archive = fromMemory || ((await this.send({ op: 'dump' })) as [Uint8Array])[0];
     }
-    // An in-memory database is saved as a directory too: a checkpoint mostly serves a run that applies one
-    // or two more migrations, and a directory opens in place in about a second, where loading the tarball
-    // of a large history into memory took five (L: 100 MB).
-    const [written] = (await this.send({ op: 'save', destination })) as [boolean];
-    if (written) return;
-    const [tarball] = (await this.send({ op: 'dump' })) as [Uint8Array];
-    try {
-      await extractTarball(tarball, destination);
-    } catch {
-      await rm(destination, { recursive: true, force: true });
+    return async (destination) => {
       await mkdir(destination, { recursive: true });
-      await writeFile(join(destination, CHECKPOINT_TARBALL), tarball);
-    }
+      await writeFile(join(destination, CHECKPOINT_TARBALL), archive);
+    };
+  }
+
+  async saveCheckpoint(destination: string): Promise<void> {
+    await (await this.captureCheckpoint())(destination);
   }
 
   /**
@@ -280,90 +286,34 @@ class PgliteWorkerScratch implements ScratchDatabase {
 
 }
 
+function pgliteDist(): string {
+  return dirname(require.resolve('@electric-sql/pglite'));
+}
+
+/** What running initdb needs: the modules every instance shares, and initdb's own. */
+export async function initdbModules(): Promise<{ shared: SharedModules; initdb: WebAssembly.Module }> {
+  const [shared, initdb] = await Promise.all([sharedModules(), compileInitdb()]);
+  return { shared, initdb };
+}
+
+async function sharedModules(): Promise<SharedModules> {
+  const [pgliteWasmModule, fsBundleBytes] = await Promise.all([readFile(join(pgliteDist(), 'pglite.wasm')).then((b) => WebAssembly.compile(b)), readFile(join(pgliteDist(), 'pglite.data'))]);
+  return { pgliteWasmModule, fsBundle: new Blob([fsBundleBytes]) };
+}
+
+async function compileInitdb(): Promise<WebAssembly.Module> {
+  return WebAssembly.compile(await readFile(join(pgliteDist(), 'initdb.wasm')));
+}
+
 /** PGlite 0.5 embeds Postgres 18; the exact minor is read from the engine when it matters. */
 const POSTGRES_VERSION = '18';
 const POSTGRES_VERSION_NUM = 180000;
 
-function pgliteVersion(): string {
+export function pgliteVersion(): string {
   // The package's exports do not expose package.json; it sits next to dist/.
-  const pkg = require(join(dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json')) as { version: string };
+  const pkg = require(join(pgliteDist(), '..', 'package.json')) as { version: string };
   return pkg.version;
 }
-
-/**
- * Returns an initialised data directory for this PGlite version, creating it when missing. The directory is
- * built under a temporary name and renamed into place, so a concurrent run or an interrupted one never sees
- * a half-written template; a marker file written last tells a complete template from a damaged one.
- */
-async function ensureTemplate(
-  cacheDir: string,
-  version: string,
-  shared: SharedModules,
-  compileInitdb: () => Promise<WebAssembly.Module>,
-): Promise<{ dir: string; tarball: string }> {
-  const dir = join(cacheDir, `pglite-${version}-${TEMPLATE_LAYOUT}-datadir`);
-  const tarball = `${dir}.tar`;
-  const marker = join(dir, '.verify-schema-template');
-  if ((await pathExists(marker)) && (await pathExists(tarball))) return { dir, tarball };
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(cacheDir, { recursive: true });
-  const building = await mkdtemp(join(cacheDir, `.building-${version}-`));
-  try {
-    // Every scratch database copies or loads this directory, so it is kept small: 1 MB WAL segments instead
-    // of 16, no template0 (7 MB that nothing reads; template1 stays for CREATE DATABASE), and none of the
-    // WAL segments Postgres pre-allocates for later (6 MB).
-    // PGlite's JavaScript is loaded in this thread only here: scratch databases load it in their own threads.
-    const [{ PGlite }, { pgliteStartParams }] = await Promise.all([import('@electric-sql/pglite'), import('./pglite-settings.js')]);
-    const settings = pgliteStartParams();
-    const created = await PGlite.create({ ...shared, initdbWasmModule: await compileInitdb(), dataDir: building, initDbStartParams: ['--wal-segsize=1'], startParams: settings });
-    for (const sql of ['ALTER DATABASE template0 IS_TEMPLATE false', 'DROP DATABASE template0', 'CHECKPOINT']) await created.exec(sql);
-    let segment = await currentWalSegment(created);
-    await created.close();
-    await removeFutureWal(building, segment);
-    const reopened = await PGlite.create({ ...shared, dataDir: building, startParams: settings });
-    const dump = await reopened.dumpDataDir('none');
-    segment = await currentWalSegment(reopened);
-    await reopened.close();
-    await removeFutureWal(building, segment);
-    // The tarball (for the in-memory storage) sits next to the directory, so directory copies stay small.
-    // It is written before the directory is renamed into place, and the marker is checked for both.
-    await writeFile(tarball, new Uint8Array(await dump.arrayBuffer()));
-    await writeFile(join(building, '.verify-schema-template'), `PGlite ${version}\n`);
-    try {
-      await rename(building, dir);
-    } catch {
-      // Another run finished first: use its template.
-      await rm(building, { recursive: true, force: true });
-    }
-    // Templates of other PGlite versions or layouts are never used again.
-    const stale = (await readdir(cacheDir)).filter((name) => /^pglite-.+-datadir(\.tar)?$/.test(name) && name !== basename(dir) && name !== basename(tarball));
-    await Promise.all(stale.map((name) => rm(join(cacheDir, name), { recursive: true, force: true })));
-  } catch (error) {
-    await rm(building, { recursive: true, force: true });
-    throw new EngineError(`could not initialise the embedded Postgres (PGlite) in ${cacheDir}: ${(error as Error).message}`, { cause: error });
-  }
-  return { dir, tarball };
-}
-
-/**
- * Deletes the WAL segments after the one being written (`current`). Postgres renames old segments into
- * future ones to reuse them; a stopped cluster needs none of them (it creates segments as it writes), and
- * they would be copied into every scratch database. The segment after the current one is kept too, in case
- * the shutdown checkpoint's record crossed into it.
- */
-async function removeFutureWal(dataDir: string, current: string): Promise<void> {
-  const walDir = join(dataDir, 'pg_wal');
-  const segments = (await readdir(walDir)).filter((name) => /^[0-9A-F]{24}$/.test(name) && name > current).sort();
-  await Promise.all(segments.slice(1).map((name) => rm(join(walDir, name))));
-}
-
-async function currentWalSegment(db: Pick<import('@electric-sql/pglite').PGlite, 'query'>): Promise<string> {
-  const { rows } = await db.query<{ segment: string }>('SELECT pg_walfile_name(pg_current_wal_insert_lsn()) AS segment');
-  return rows[0].segment;
-}
-
-/** Changes when the template's layout changes (initdb options, what is removed), so an older cached template is not used. */
-const TEMPLATE_LAYOUT = 'w1t2';
 
 /**
  * From this many statements on the larger side, the in-memory storage wins. Measured on 2 cores: loading the

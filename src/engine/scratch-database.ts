@@ -24,6 +24,12 @@ export interface ScratchDatabase {
    * that cannot do this leave it out; the caller then simply replays everything.
    */
   saveCheckpoint?(destination: string): Promise<void>;
+  /**
+   * Takes the database's current state now and returns what writes it to a destination later (for
+   * saveCheckpoint's destination), so the write can go on while the run continues. Engines whose checkpoint
+   * is made where the database lives (a server's template database) leave it out.
+   */
+  captureCheckpoint?(): Promise<(destination: string) => Promise<void>>;
 }
 
 export interface EngineInfo {

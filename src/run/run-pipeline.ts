@@ -1,3 +1,4 @@
+import { BackgroundWrites } from '../cache/background-writes.js';
 import { resolveEngineSettings, type EngineSettings } from '../engine/engine-settings.js';
 import { engineProvider } from '../engine/start-engine.js';
 import { parseConnectionUrl, type ConnectionUrl } from '../engine/connection-url.js';
@@ -51,12 +52,14 @@ export async function runPipeline(pipeline: Pipeline, options: VerifyOptions): P
   if (wants('reference')) scratch.push({ name: 'reference', files: inputs.parsed.reference });
   if (wants('migrations')) scratch.push({ name: 'migrations', files: [...inputs.parsed.baseline, ...inputs.parsed.setup, ...inputs.parsed.migrations] });
   const engines = scratch.length ? engineProvider(engineSettings) : undefined;
+  const writes = new BackgroundWrites();
+  let handedOver = false;
   try {
     const prepared = new Map<Step, StepPreparation | undefined>();
     for (const step of pipeline.steps) if (step.needs === 'catalogs' && step.prepare) prepared.set(step, await step.prepare(context));
     const migrationsTracer = [...prepared.values()].find((p) => p?.migrationsTracer)?.migrationsTracer;
     for (const p of prepared.values()) scratch.push(...(p?.scratchSides ?? []));
-    const request = { sides: scratch, engines: engines!, options, cwd, cacheDir: engineSettings.cacheDir, defaultSchemas: live ? LIVE_SCHEMAS : undefined, cache: pipeline.cache !== false, migrationsTracer, platform: inputs.platform };
+    const request = { sides: scratch, engines: engines!, options, cwd, cacheDir: engineSettings.cacheDir, defaultSchemas: live ? LIVE_SCHEMAS : undefined, cache: pipeline.cache !== false, migrationsTracer, platform: inputs.platform, writes };
     const plan = scratch.length ? planScratchSides(request) : undefined;
     const liveIntrospect = { schemas: options.schemas ?? LIVE_SCHEMAS, excludeSchemas: plan?.introspect.excludeSchemas ?? [], comments: options.comments, privileges: options.privileges };
     const [scratchSides, liveSide] = await Promise.all([
@@ -84,7 +87,7 @@ export async function runPipeline(pipeline: Pipeline, options: VerifyOptions): P
     const info = engines ? await engines.info() : { name: 'server', version: liveSide!.version };
     const reference = sides.get('reference');
     const migrations = sides.get('migrations');
-    return buildReport(
+    const report = buildReport(
       {
         sides: pipeline.sides,
         engine: { name: info.name, version: info.version },
@@ -105,8 +108,15 @@ export async function runPipeline(pipeline: Pipeline, options: VerifyOptions): P
       },
       options,
     );
+    // The report does not wait for the cache writes: the caller may show it first (see onCacheWrites).
+    if (options.onCacheWrites) {
+      options.onCacheWrites(writes.settled());
+      handedOver = true;
+    }
+    return report;
   } finally {
     await engines?.close();
+    if (!handedOver) await writes.settled();
   }
 }
 

@@ -4,6 +4,7 @@ import { analyzeInputs, mergeNeeds, type InputNeeds } from '../../apply/input-ne
 import { AUTH_SCHEMA, BUILTIN_ROLES, clusterRoles, preludeSql } from '../../apply/prelude.js';
 import { buildSideCatalog, countStatements, type SideCache } from '../../build-side.js';
 import { baseKey } from '../../cache/cache-keys.js';
+import type { BackgroundWrites } from '../../cache/background-writes.js';
 import { CatalogCache } from '../../cache/catalog-cache.js';
 import { CheckpointStore } from '../../cache/checkpoint-store.js';
 import { ReferenceManifests } from '../../cache/reference-manifests.js';
@@ -41,6 +42,8 @@ export interface ScratchSidesRequest {
   cache: boolean;
   /** A platform's objects (Supabase) made on every side before its files; see src/platforms/. */
   platform?: Platform;
+  /** Where the sides' cache writes go on while the run continues (see BackgroundWrites). */
+  writes?: BackgroundWrites;
   /** Watches the migrations side's files as they are applied (the lint): they are really applied, never cached. */
   migrationsTracer?: MigrationTracer & { firstTraced: number };
 }
@@ -98,7 +101,7 @@ export async function buildScratchSides(request: ScratchSidesRequest, plan: Scra
           }),
         };
   const largest = request.sides.reduce((a, b) => (countStatements(b.files) >= countStatements(a.files) ? b : a));
-  const common = { roles: clusterRoles(allNeeds), usesAuth: allNeeds.usesAuth, platformSql: request.platform?.sql, extensions, introspect: plan.introspect, engines, checkpointThresholdMs: options.checkpointThresholdMs, onNotice: options.onNotice };
+  const common = { roles: clusterRoles(allNeeds), usesAuth: allNeeds.usesAuth, platformSql: request.platform?.sql, extensions, introspect: plan.introspect, engines, checkpointThresholdMs: options.checkpointThresholdMs, onNotice: options.onNotice, writes: request.writes };
   return Promise.all(
     request.sides.map(async (side): Promise<BuiltSide> => {
       const needs = plan.needs.get(side.name)!;

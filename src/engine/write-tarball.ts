@@ -1,0 +1,78 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** One entry of a tarball: a folder (no data) or a regular file, named relative to the archive's root. */
+export interface TarEntry {
+  name: string;
+  data?: Uint8Array;
+}
+
+/**
+ * An uncompressed ustar archive of a folder tree (folders and regular files only, as in a Postgres data
+ * directory), with names relative to the folder: the form extractTarball and PGlite's loadDataDir read.
+ * Every file is read at once: a data directory is about a thousand small files.
+ */
+export async function tarballOfTree(root: string): Promise<Uint8Array> {
+  const entries: Array<{ name: string; read?: Promise<Uint8Array> }> = [];
+  const walk = async (relative: string): Promise<void> => {
+    const children = await readdir(join(root, relative), { withFileTypes: true });
+    const folders: Promise<void>[] = [];
+    for (const child of children) {
+      const name = relative ? `${relative}/${child.name}` : child.name;
+      if (child.isDirectory()) {
+        entries.push({ name });
+        folders.push(walk(name));
+      } else if (child.isFile()) {
+        const read = readFile(join(root, name));
+        read.catch(() => undefined);
+        entries.push({ name, read });
+      } else {
+        throw new Error(`${join(root, name)} is neither a folder nor a regular file`);
+      }
+    }
+    await Promise.all(folders);
+  };
+  await walk('');
+  return tarball(await Promise.all(entries.map(async (e) => ({ name: e.name, data: await e.read }))));
+}
+
+/** The archive of `entries`, sorted by name (a folder before what it holds), so a tree always gives the same bytes. */
+export function tarball(entries: TarEntry[]): Uint8Array {
+  const blocks: Uint8Array[] = [];
+  for (const { name, data } of [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (!data) {
+      blocks.push(header(name, 0, '5'));
+      continue;
+    }
+    blocks.push(header(name, data.length, '0'), data);
+    const padding = (512 - (data.length % 512)) % 512;
+    if (padding) blocks.push(new Uint8Array(padding));
+  }
+  blocks.push(new Uint8Array(1024)); // end of archive: two zero blocks
+  // A buffer of its own (never a slice of a shared pool), so it can be transferred between threads.
+  const out = new Uint8Array(blocks.reduce((n, b) => n + b.length, 0));
+  let offset = 0;
+  for (const block of blocks) {
+    out.set(block, offset);
+    offset += block.length;
+  }
+  return out;
+}
+
+function header(name: string, size: number, type: '0' | '5'): Uint8Array {
+  if (Buffer.byteLength(name) > 100) throw new Error(`path too long for a tarball entry: ${name}`);
+  const block = Buffer.alloc(512);
+  block.write(name, 0, 'utf8');
+  block.write(type === '5' ? '0000755\0' : '0000600\0', 100, 'latin1'); // mode
+  block.write('0000000\0', 108, 'latin1'); // uid
+  block.write('0000000\0', 116, 'latin1'); // gid
+  block.write(`${size.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
+  block.write('00000000000\0', 136, 'latin1'); // mtime: fixed, so the same tree always gives the same bytes
+  block.write(type, 156, 'latin1');
+  block.write('ustar\u000000', 257, 'latin1');
+  block.fill(0x20, 148, 156); // the checksum is computed with its own field as spaces
+  let sum = 0;
+  for (const byte of block) sum += byte;
+  block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+  return block;
+}
