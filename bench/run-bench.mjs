@@ -25,6 +25,7 @@
 //   BENCH_SHAPES      shapes of L, default all four; BENCH_M_SHAPES shapes of M, default "chain"
 //   BENCH_RUNS        runs per cell for S and M (default 3); BENCH_L_RUNS for L (default 1)
 //   BENCH_EXTRAS      "lint,setup,launcher" (default all; "none" for none)
+//   BENCH_M_TABLES, BENCH_L_TABLES  the sizes' table counts (default 100 and 500), to try the script quickly
 //   BENCH_DATABASE_URL  the server (default VERIFY_SCHEMA_TEST_DATABASE_URL); without one, server rows and
 //                     the floor are skipped
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -43,6 +44,8 @@ const L_SHAPES = list('BENCH_SHAPES', Object.keys(SHAPES).join(','));
 const M_SHAPES = list('BENCH_M_SHAPES', 'chain');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const L_RUNS = Number(process.env.BENCH_L_RUNS ?? 1);
+const M_TABLES = Number(process.env.BENCH_M_TABLES ?? 100);
+const L_TABLES = Number(process.env.BENCH_L_TABLES ?? 500);
 const EXTRAS = list('BENCH_EXTRAS', 'lint,setup,launcher');
 const URL_ = process.env.BENCH_DATABASE_URL ?? process.env.VERIFY_SCHEMA_TEST_DATABASE_URL;
 const work = mkdtempSync(join(tmpdir(), 'vs-bench-'));
@@ -75,7 +78,7 @@ function projects() {
       out.push({ id: 'S', size, shape: 'demo', reference: [join(ROOT, 'db/schema')], baseline: [join(ROOT, 'db/baseline')], migrations: [join(ROOT, 'db/migration')], tables: 7, migrationCount: 6, runs: RUNS });
       continue;
     }
-    const tables = size === 'M' ? 100 : 500;
+    const tables = size === 'M' ? M_TABLES : L_TABLES;
     for (const shape of size === 'M' ? M_SHAPES : L_SHAPES) {
       const dir = join(work, `${size}-${shape}`);
       const p = generateProject(dir, tables, shape);
@@ -234,7 +237,7 @@ function measureProject(p) {
 /** The lint step's cost: the L chain project, its newest migration new against the base branch. */
 function lintOverhead() {
   const dir = join(work, 'lint');
-  const g = generateProject(dir, 500, 'chain');
+  const g = generateProject(dir, L_TABLES, 'chain');
   const git = (...args) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@example.com' } });
   const newest = readdirSync(g.migrations).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).at(-1);
   git('init', '-q', '-b', 'main');

@@ -63,3 +63,13 @@ describe('planReferenceReuse (which reference changes can start from the previou
     expect(await plan({ ...overloads, 'zz.sql': 'CREATE TABLE pr_t (id int DEFAULT f(1));\n' }, overloads)).toMatchObject({ reuse: false, why: expect.stringContaining('f is defined more than once') });
   });
 });
+
+describe('planReferenceReuse and the creation order of indexes', () => {
+  it('rebuilds when two added indexes of one table could be made in another order by a full rebuild', async () => {
+    const table = 'CREATE TABLE pr_t (id int, name text);\n';
+    // The first index calls a function: in a full rebuild it may wait for a later file and come second.
+    expect(await plan({ ...BASE, 'zz.sql': `${table}CREATE INDEX pr_a ON pr_t (lower(name));\nCREATE INDEX pr_b ON pr_t (name);\n` })).toMatchObject({ reuse: false, why: expect.stringContaining('another order') });
+    // Plain column indexes cannot wait once the table exists.
+    expect(await plan({ ...BASE, 'zz.sql': `${table}CREATE INDEX pr_a ON pr_t (name);\nCREATE INDEX pr_b ON pr_t (lower(name));\n` })).toMatchObject({ reuse: true, count: 3 });
+  });
+});

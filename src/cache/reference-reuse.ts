@@ -85,6 +85,8 @@ function whyNotIndependent(added: ParsedStatement[], kept: ParsedStatement[]): s
     const why = whyKeptDepends(statement, addedWords);
     if (why) return `${where(statement)}: ${why}`;
   }
+  const reordered = indexesThatMayReorder(added);
+  if (reordered) return `${where(reordered)}: indexes of one table may be made in another order by a full rebuild`;
   for (const statement of added) {
     const targets = addedTargets(statement);
     if (!targets) return `${where(statement)}: ${statement.type} is not reused`;
@@ -104,6 +106,29 @@ const where = (s: ParsedStatement) => `${s.file.displayPath}:${s.line}`;
 /** Lower-cased identifier-like words of a text. */
 function words(sql: string): string[] {
   return sql.toLowerCase().match(/[a-z_][a-z0-9_$]*/g) ?? [];
+}
+
+/**
+ * Indexes record their creation order (the redundant-index rules break ties with it). A full rebuild runs a
+ * statement that waits for something a later file makes after the others, so two added indexes of one table
+ * could swap places there: only an index naming nothing but its table and columns (no function, cast,
+ * collation or operator class) cannot wait once its table exists.
+ */
+function indexesThatMayReorder(added: ParsedStatement[]): ParsedStatement | undefined {
+  const byTable = new Map<string, ParsedStatement[]>();
+  for (const statement of added) {
+    const constraints = statement.type === 'AlterTableStmt' ? (statement.node.cmds ?? []).map((c: Record<string, any>) => c.AlterTableCmd?.def?.Constraint).filter(Boolean) : [];
+    const makesIndex = statement.type === 'IndexStmt' || constraints.some((c: Record<string, any>) => ['CONSTR_PRIMARY', 'CONSTR_UNIQUE', 'CONSTR_EXCLUSION'].includes(c.contype));
+    if (!makesIndex) continue;
+    const table = String(statement.node.relation?.relname ?? '');
+    byTable.set(table, [...(byTable.get(table) ?? []), statement]);
+  }
+  const mayWait = (s: ParsedStatement) => s.type !== 'IndexStmt' || /"(FuncCall|TypeCast|CollateClause|opclass)"/.test(JSON.stringify(s.node));
+  for (const statements of byTable.values()) {
+    const first = statements.slice(0, -1).find(mayWait);
+    if (first) return first;
+  }
+  return undefined;
 }
 
 /** Statement types whose effect does not depend on which other objects exist when they run. */
