@@ -1,8 +1,8 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FixResult } from '../src/fix/fix-schema.js';
-import { WRITABLE_FORMATS } from '../src/fix/next-migration.js';
+import { nextMigration, WRITABLE_FORMATS } from '../src/fix/next-migration.js';
 import type { Report } from '../src/report/finding.js';
 import { discoverScenarios, scenarioArgs, type Expected } from './helpers/fixtures.js';
 import { runCli } from './helpers/run-cli.js';
@@ -21,13 +21,6 @@ import { tempDir } from './helpers/temp-dir.js';
 // Scenario folders have no node_modules, so the engine cache would default to the system temp folder, which
 // other checkouts' test runs on this machine share: this file keeps its own.
 process.env.VERIFY_SCHEMA_CACHE_DIR ??= join(import.meta.dirname, '..', 'node_modules', '.cache', 'verify-schema-fix-test');
-
-/** Tools whose folders `fix --write` cannot add a migration to yet, so the independent check cannot append one. */
-const NOT_WRITABLE: Record<string, string> = {
-  sqitch: 'a Sqitch change needs a plan entry and deploy/revert/verify scripts, which --write does not make yet',
-  'graphile-migrate': 'graphile-migrate takes new work in current.sql and commits it itself, which --write does not do yet',
-  supabase: 'a Supabase migration is named by timestamp in supabase/migrations, which --write does not do yet',
-};
 
 const DRIFT = new Set(['missing', 'extra', 'changed', 'renamed']);
 
@@ -79,30 +72,58 @@ for (const engine of engines) {
         if (engine !== engines.at(-1)) return;
         let checkArgs = [...args, '--migrations', migration];
         let checkDir = scenario.dir;
-        if (!(WRITABLE_FORMATS as readonly string[]).includes(result.inputs.migrationFormat)) {
-          // The fix's own proof above stands; the tool's layout for one more migration is not written yet.
-          expect(Object.keys(NOT_WRITABLE)).toContain(result.inputs.migrationFormat);
-          return;
-        }
+        expect(WRITABLE_FORMATS).toContain(result.inputs.migrationFormat);
         if (result.inputs.migrationFormat !== 'flyway') {
           // Another tool's folder takes the fix in that tool's layout: --write it into a copy of the scenario.
           checkDir = join(dir, 'copy');
           cpSync(scenario.dir, checkDir, { recursive: true });
           checkArgs = args.map((a) => a.replace(scenario.dir, checkDir));
           expect(checkArgs.filter((a) => a.startsWith(scenario.dir))).toEqual([]);
+          // graphile-migrate takes the next migration in current.sql, which the check applies with --include-current.
+          if (result.inputs.migrationFormat === 'graphile-migrate' && !checkArgs.includes('--include-current')) checkArgs.push('--include-current');
           const written = await runCli(['fix', ...checkArgs, '--allow-data-loss', '--write'], { cwd: checkDir });
-          expect(written.stdout).toMatch(/^wrote .*reconcile_reference/m);
+          expect(written.stdout).toMatch(result.inputs.migrationFormat === 'graphile-migrate' ? /^wrote .*current\.sql/m : /^wrote .*reconcile_reference/m);
+          expectToolLayout(result.inputs.migrationFormat, checkDir, written.stdout);
         }
         const check = await runCli([...checkArgs, '--format', 'json'], { cwd: checkDir });
         const report = JSON.parse(check.stdout) as Report;
         expect(report.findings.filter((f) => DRIFT.has(f.change)).map((f) => `${f.code} ${f.object}`)).toEqual([]);
-        // What is left is not drift: rules about the reference's own indexes (which the fix does not touch).
+        // What is left is not drift: rules about the reference's own indexes, or what the scenario reports
+        // besides drift (a broken graphile-migrate hash chain), which a new migration does not change.
+        const expected = JSON.parse(readFileSync(scenario.expectedPath, 'utf8')) as Expected;
+        const notDrift = new Set((expected.findings ?? []).filter((f) => !DRIFT.has(f.change)).map((f) => `${f.code} ${f.object}`));
         const otherErrors = report.findings.filter((f) => f.severity === 'error' && !DRIFT.has(f.change));
-        expect(otherErrors.every((f) => f.change === 'redundant')).toBe(true);
+        expect(otherErrors.filter((f) => f.change !== 'redundant' && !notDrift.has(`${f.code} ${f.object}`)).map((f) => `${f.code} ${f.object}`)).toEqual([]);
         expect(check.exitCode).toBe(otherErrors.length ? 1 : 0);
       });
     }
   });
+}
+
+/** What `fix --write` added, in the tool's own layout (the check above proves the tool's reader takes it). */
+function expectToolLayout(format: string, dir: string, stdout: string): void {
+  const wrote = join(dir, /^wrote (\S+)/m.exec(stdout)![1]);
+  const text = readFileSync(wrote, 'utf8');
+  switch (format) {
+    case 'sqitch': {
+      // A change as `sqitch add` makes one: deploy/revert/verify scripts with the templates' headers, a plan line.
+      expect(wrote).toMatch(/\/deploy\/reconcile_reference\.sql$/);
+      expect(text).toMatch(/^-- Deploy \S+:reconcile_reference to pg\n/);
+      expect(readFileSync(join(dir, 'revert', 'reconcile_reference.sql'), 'utf8')).toMatch(/^-- Revert \S+:reconcile_reference from pg\n/);
+      expect(readFileSync(join(dir, 'verify', 'reconcile_reference.sql'), 'utf8')).toMatch(/^-- Verify \S+:reconcile_reference on pg\n/);
+      const plan = readFileSync(join(dir, 'sqitch.plan'), 'utf8').trimEnd().split('\n');
+      expect(plan.at(-1)).toMatch(/^reconcile_reference \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ [^<]+ <[^>]+> # Reconcile the migrations with the reference schema \(verify-schema fix\)\.$/);
+      break;
+    }
+    case 'graphile-migrate':
+      // The uncommitted work the fix was computed after (--include-current) stays, the fix follows it.
+      expect(text).toMatch(/^-- Enter migration here\nalter table app_public\.posts add column draft/);
+      expect(text).toContain('-- Reconciles the migrations with the reference schema');
+      break;
+    case 'supabase':
+      expect(wrote).toMatch(/\/supabase\/migrations\/\d{14}_reconcile_reference\.sql$/);
+      break;
+  }
 }
 
 const fixture = (name: string) => discoverScenarios().find((s) => s.name === name)!;
@@ -189,6 +210,35 @@ describe('fix: safety and output', () => {
     expect(again.exitCode).toBe(0);
     expect(again.stdout).toContain('✓ nothing to fix');
     expect(readdirSync(join(dir, 'migrations'))).toHaveLength(before.length + 1);
+  });
+
+  it('--write in other tools\' folders: never over uncommitted graphile-migrate work, Supabase timestamps sort last, Sqitch names stay unique', async () => {
+    const fix = { sql: 'SELECT 1;\n', statements: ['SELECT 1'], outsideTransaction: false };
+    const dir = tempDir('verify-schema-fix-layout-');
+    mkdirSync(join(dir, 'migrations', 'committed'), { recursive: true });
+    writeFileSync(join(dir, 'migrations', 'current.sql'), '-- Enter migration here\ncreate table wip (id int);\n');
+    await expect(nextMigration('graphile-migrate', ['migrations'], dir, fix)).rejects.toThrow(
+      '--write: migrations/current.sql holds uncommitted work the fix was not computed after; run fix with --include-current (the fix then follows it) or commit it first (graphile-migrate commit)',
+    );
+    expect((await nextMigration('graphile-migrate', ['migrations/committed'], dir, fix, { includeCurrent: true })).text).toMatch(/^-- Enter migration here\ncreate table wip \(id int\);\n\n-- verify-schema fix: .*\nSELECT 1;\n$/);
+    writeFileSync(join(dir, 'migrations', 'current.sql'), '-- Enter migration here\n');
+    expect((await nextMigration('graphile-migrate', ['migrations'], dir, fix)).text).not.toContain('Enter migration here');
+
+    mkdirSync(join(dir, 'supabase', 'migrations'), { recursive: true });
+    writeFileSync(join(dir, 'supabase', 'migrations', '20990101000000_future.sql'), '');
+    const now = new Date('2026-11-30T14:57:05Z');
+    expect((await nextMigration('supabase', ['supabase/migrations'], dir, fix, { now })).path).toBe(join(dir, 'supabase', 'migrations', '20990101000001_reconcile_reference.sql'));
+    rmSync(join(dir, 'supabase', 'migrations', '20990101000000_future.sql'));
+    expect((await nextMigration('supabase', ['supabase/migrations'], dir, fix, { now })).path).toBe(join(dir, 'supabase', 'migrations', '20261130145705_reconcile_reference.sql'));
+
+    const sqitch = join(dir, 'sqitch');
+    cpSync(fixture('sqitch-drift').dir, sqitch, { recursive: true });
+    writeFileSync(join(sqitch, 'sqitch.plan'), `${readFileSync(join(sqitch, 'sqitch.plan'), 'utf8')}reconcile_reference 2026-01-01T00:00:00Z A <a@b> # earlier fix\n`);
+    const change = await nextMigration('sqitch', ['sqitch'], dir, { ...fix, outsideTransaction: true }, { now });
+    expect(change.path).toBe(join(sqitch, 'deploy', 'reconcile_reference_2.sql'));
+    // Outside a transaction (CONCURRENTLY): no BEGIN/COMMIT around it.
+    expect(change.text).toBe('-- Deploy flipr:reconcile_reference_2 to pg\n\nSELECT 1;\n');
+    expect(change.companions.find((c) => c.path.endsWith('sqitch.plan'))!.text).toMatch(/\nreconcile_reference_2 2026-11-30T14:57:05Z .+ # Reconcile/);
   });
 
   it('bad input: one line, exit 2', async () => {

@@ -35,7 +35,9 @@ export async function runFixCommand(options: FixOptions, out: FixOutput, io: Io)
   let target: string | undefined;
   if (result.status !== 'nothing-to-fix') {
     if (out.write) {
-      const file = await nextMigration(result.inputs.migrationFormat, options.migrations, io.cwd, { sql: result.sql, statements: result.statements.map((s) => s.sql), outsideTransaction: result.outsideTransaction });
+      // A project found without --migrations (a supabase/ or Sqitch project root): the files it read say where.
+      const migrations = options.migrations?.length ? options.migrations : result.inputs.migrations;
+      const file = await nextMigration(result.inputs.migrationFormat, migrations, io.cwd, { sql: result.sql, statements: result.statements.map((s) => s.sql), outsideTransaction: result.outsideTransaction }, { includeCurrent: options.includeCurrent });
       for (const companion of file.companions) await save(companion.path, companion.text);
       await save(file.path, file.text);
       target = file.path;

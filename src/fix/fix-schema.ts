@@ -149,11 +149,12 @@ export async function fixSchema(options: FixOptions): Promise<FixResult> {
 }
 
 /**
- * golang-migrate's Postgres driver sends a migration as one query string, which Postgres runs as one
- * transaction: CONCURRENTLY would fail there, so its fix uses the plain forms.
+ * Tools that run a migration as one transaction whatever it says, so CONCURRENTLY would fail there and the
+ * fix uses the plain forms: golang-migrate's Postgres driver and the Supabase CLI send the file as one query
+ * string or batch; graphile-migrate runs current.sql in a transaction and, in watch mode, again on every save.
  */
 function oneQueryString(format: string | undefined): boolean {
-  return format === 'golang-migrate';
+  return format === 'golang-migrate' || format === 'supabase' || format === 'graphile-migrate';
 }
 
 interface ProofInputs {

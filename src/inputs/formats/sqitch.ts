@@ -81,23 +81,25 @@ export function parsePlan(text: string, where: string): PlannedChange[] {
   return changes;
 }
 
-interface SqitchProject {
+export interface SqitchProject {
   top: string;
   planFile: string;
   deployDir: string;
+  revertDir: string;
+  verifyDir: string;
 }
 
 /**
  * The Sqitch project the input points at: the folder itself or its parent (when given the deploy folder), with
- * sqitch.conf's `top_dir`, `plan_file` and `deploy_dir` honoured.
+ * sqitch.conf's `top_dir`, `plan_file`, `deploy_dir`, `revert_dir` and `verify_dir` honoured.
  */
-async function projectDir(input: MigrationInput): Promise<SqitchProject | undefined> {
+export async function projectDir(input: MigrationInput): Promise<SqitchProject | undefined> {
   const folders = input.explicit ? [] : [input.folder, dirname(input.folder)];
   for (const folder of folders) {
     const conf = await readConf(join(folder, 'sqitch.conf'));
     const top = resolve(folder, conf.top_dir ?? '.');
     const planFile = conf.plan_file ?? 'sqitch.plan';
-    if (await exists(resolve(top, planFile))) return { top, planFile, deployDir: conf.deploy_dir ?? 'deploy' };
+    if (await exists(resolve(top, planFile))) return { top, planFile, deployDir: conf.deploy_dir ?? 'deploy', revertDir: conf.revert_dir ?? 'revert', verifyDir: conf.verify_dir ?? 'verify' };
   }
   return undefined;
 }
