@@ -296,9 +296,21 @@ export async function initdbModules(): Promise<{ shared: SharedModules; initdb: 
   return { shared, initdb };
 }
 
-async function sharedModules(): Promise<SharedModules> {
-  const [pgliteWasmModule, fsBundleBytes] = await Promise.all([readFile(join(pgliteDist(), 'pglite.wasm')).then((b) => WebAssembly.compile(b)), readFile(join(pgliteDist(), 'pglite.data'))]);
-  return { pgliteWasmModule, fsBundle: new Blob([fsBundleBytes]) };
+let compiled: Promise<SharedModules> | undefined;
+
+/**
+ * The WebAssembly is compiled once per process and shared by every scratch database of every run in it. V8
+ * compiles a module's functions when first called and optimises the hot ones later, and that work belongs to
+ * the module: a process that runs the check again (the API, a test runner) starts with the optimised code
+ * instead of paying for it on every run.
+ */
+function sharedModules(): Promise<SharedModules> {
+  compiled ??= Promise.all([readFile(join(pgliteDist(), 'pglite.wasm')).then((b) => WebAssembly.compile(b)), readFile(join(pgliteDist(), 'pglite.data'))]).then(
+    ([pgliteWasmModule, fsBundleBytes]) => ({ pgliteWasmModule, fsBundle: new Blob([fsBundleBytes]) }),
+  );
+  // A failed read (a broken install) is not remembered: the next run tries again.
+  compiled.catch(() => (compiled = undefined));
+  return compiled;
 }
 
 async function compileInitdb(): Promise<WebAssembly.Module> {
