@@ -6,7 +6,7 @@ import { maskSecrets, withDatabase, type ConnectionUrl } from './connection-url.
 import { asPostgresError, type Engine, type EngineInfo, type ScratchDatabase, type ScratchRequest } from './scratch-database.js';
 import { readServerVersion, ServerConnection, startsWithPattern } from './server-connection.js';
 import { CHECKPOINT_DATABASE_PREFIX, ServerCheckpoints } from './server-checkpoints.js';
-import { dropLeftovers, SCRATCH_MARK, SCRATCH_PREFIX, scratchDatabaseNote, scratchRoleNote } from './server-leftovers.js';
+import { dropLeftovers, holdRoles, SCRATCH_MARK, SCRATCH_PREFIX, scratchDatabaseNote, scratchRoleNote, whenRoleUnused } from './server-leftovers.js';
 
 export interface ServerEngineOptions {
   url: ConnectionUrl;
@@ -122,6 +122,8 @@ export class ServerEngine implements Engine {
     // migration's transaction (a role created there would vanish with its rollback).
     const connection = [...this.scratches].find((s) => s === on)?.connection;
     if (!connection) throw new Error('prepareRoles needs a scratch database of this engine');
+    // Before the roles are looked up: from here on, no other run's clean-up drops them (see holdRoles).
+    await holdRoles(await this.adminConnection(), roles);
     for (const role of roles) this.runRoles.add(role);
     const existing = new Map(
       (await connection.query<{ rolname: string; note: string | null }>(`SELECT rolname, shobj_description(oid, 'pg_authid') AS note FROM pg_roles WHERE rolname = ANY($1)`, [roles])).map((r) => [r.rolname, r.note]),
@@ -235,12 +237,15 @@ export class ServerEngine implements Engine {
         roles = (await admin.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE shobj_description(oid, 'pg_authid') LIKE '${SCRATCH_MARK} role%'`)).map((r) => r.rolname);
       }
       for (const role of roles) {
-        try {
-          await admin.exec(`DROP ROLE IF EXISTS ${quoteIdentIfNeeded(role)}`);
-        } catch (error) {
-          // 2BP01: another run's scratch database still uses it; that run drops it when it ends.
-          if (asPostgresError(error)?.code !== '2BP01') throw error;
-        }
+        // A role another run holds is left for that run to drop.
+        await whenRoleUnused(admin, role, async () => {
+          try {
+            await admin.exec(`DROP ROLE IF EXISTS ${quoteIdentIfNeeded(role)}`);
+          } catch (error) {
+            // 2BP01: another run's scratch database still uses it; that run drops it when it ends.
+            if (asPostgresError(error)?.code !== '2BP01') throw error;
+          }
+        });
       }
     } catch (error) {
       this.options.onNotice?.(`could not drop the temporary roles ${roles.join(', ')} on ${this.options.url.server}: ${maskSecrets((error as Error).message)}`);

@@ -72,7 +72,7 @@ export async function dropLeftovers(admin: ServerConnection): Promise<string | u
   for (const { rolname, note } of roles) {
     const pid = leftByGoneProcess(note);
     if (pid === undefined) continue;
-    if (await tryDrop(admin, `DROP ROLE IF EXISTS ${quoteIdentIfNeeded(rolname)}`)) {
+    if ((await tryDropRole(admin, rolname)) === true) {
       droppedRoles.push(rolname);
       pids.add(pid);
     }
@@ -125,7 +125,12 @@ export async function cleanupServer(url: ConnectionUrl): Promise<CleanupResult> 
       const by = /\bby (\S+);/.exec(note ?? '')?.[1];
       if (by !== undefined && by !== user) continue;
       if (inUse(note)) result.kept.roles.push(rolname);
-      else if (await tryDrop(admin, `DROP ROLE IF EXISTS ${quoteIdentIfNeeded(rolname)}`)) result.roles.push(rolname);
+      else {
+        const dropped = await tryDropRole(admin, rolname);
+        if (dropped === true) result.roles.push(rolname);
+        // A run of another host (or of an older version's comment) holds it: that run drops it when it ends.
+        else if (dropped === 'in-use') result.kept.roles.push(rolname);
+      }
     }
     result.kept.pids = [...pids].sort((a, b) => a - b);
     return result;
@@ -153,6 +158,40 @@ async function markedRoles(admin: ServerConnection): Promise<{ rolname: string; 
   return admin.query<{ rolname: string; note: string | null }>(
     `SELECT rolname, shobj_description(oid, 'pg_authid') AS note FROM pg_roles WHERE shobj_description(oid, 'pg_authid') LIKE '${SCRATCH_MARK} role%' ORDER BY rolname`,
   );
+}
+
+/**
+ * Roles are cluster-wide and shared by every run that names them, so each run holds a shared advisory lock per
+ * role it uses, from before it looks the role up until its connection ends; dropping a role takes the lock
+ * exclusively first. A role one run made ready is thus never dropped by another run's clean-up in the moment
+ * before the first run's SQL depends on it (then DROP ROLE itself would refuse). Advisory locks live in one
+ * database: runs agree through the URL's database (the one every run connects to for its administration).
+ */
+const ROLE_LOCK_SPACE = 0x76735f72; // "vs_r": the first key of the two-key form, so no other application's keys collide.
+
+/** Holds the lock of each role (shared) for as long as `admin`'s session lasts. */
+export async function holdRoles(admin: ServerConnection, roles: string[]): Promise<void> {
+  await admin.query(`SELECT pg_advisory_lock_shared(${ROLE_LOCK_SPACE}, hashtext(r)) FROM unnest($1::text[]) AS r`, [roles]);
+}
+
+/**
+ * Runs `drop` on a role no other run uses, under its lock taken exclusively; 'in-use' (and nothing runs) when
+ * another session holds the lock: a run that drops the role itself when it ends.
+ */
+export async function whenRoleUnused<T>(admin: ServerConnection, role: string, drop: () => Promise<T>): Promise<T | 'in-use'> {
+  // The session's own shared lock does not conflict with its exclusive request: only other runs' do.
+  const [{ free }] = await admin.query<{ free: boolean }>(`SELECT pg_try_advisory_lock(${ROLE_LOCK_SPACE}, hashtext($1)) AS free`, [role]);
+  if (!free) return 'in-use';
+  try {
+    return await drop();
+  } finally {
+    await admin.query(`SELECT pg_advisory_unlock(${ROLE_LOCK_SPACE}, hashtext($1))`, [role]);
+  }
+}
+
+/** Drops a role no run uses; false when Postgres refuses (objects still depend on it, no privilege, gone meanwhile). */
+function tryDropRole(admin: ServerConnection, role: string): Promise<boolean | 'in-use'> {
+  return whenRoleUnused(admin, role, () => tryDrop(admin, `DROP ROLE IF EXISTS ${quoteIdentIfNeeded(role)}`));
 }
 
 /**
