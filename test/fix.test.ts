@@ -15,8 +15,7 @@ import { tempDir } from './helpers/temp-dir.js';
  * migration it makes the check pass. New fixtures are picked up on their own, and every one of them must be
  * fixed: there is no list of exceptions. Scenarios that are not drift (bad input exiting 2, a migration that
  * fails to apply, lint/history/order findings only) are not fix's to solve and are left out by driftScenarios.
- * Runs one after another: CLI runs in one process share the clean-up of engines on failure, so one failing
- * run would stop the others' engines.
+ * Scenarios run concurrently: each run cleans up only what it started.
  */
 // Scenario folders have no node_modules, so the engine cache would default to the system temp folder, which
 // other checkouts' test runs on this machine share: this file keeps its own.
@@ -53,7 +52,7 @@ for (const engine of engines) {
       }
     });
     for (const scenario of driftScenarios) {
-      it(scenario.name, async () => {
+      it.concurrent(scenario.name, async () => {
         const dir = tempDir('verify-schema-fix-');
         const migration = join(dir, 'V999999__reconcile_reference.sql');
         // --no-cache: every run applies its SQL for real (the cache is tested in test/cache.test.ts).

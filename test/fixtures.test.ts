@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Report } from '../src/report/finding.js';
-import { discoverScenarios, normalizeText, scenarioArgs, toGolden, UPDATING_GOLDENS, type Expected, type Scenario } from './helpers/fixtures.js';
+import { discoverScenarios, normalizeText, scenarioArgs, toGolden, UPDATING_GOLDENS, type Expected } from './helpers/fixtures.js';
 import { runCli } from './helpers/run-cli.js';
 import { TEST_ENGINES, reportMissingServer } from './helpers/engines.js';
 import { IN_CI, leftoversOf, SERVER_SKIP_NOTE, TEST_SERVER_URL } from './helpers/server.js';
@@ -24,12 +24,10 @@ if (!TEST_SERVER_URL && !IN_CI) process.stderr.write(`\n${SERVER_SKIP_NOTE}\n\n`
 const out = tempDir('verify-schema-goldens-');
 
 for (const engine of TEST_ENGINES) describe(`golden scenarios (${engine.name})`, () => {
-  // On the embedded engine (each scratch database its own cluster) independent scenarios run concurrently. A
-  // scenario that cannot verify (exit 2) runs alone afterwards: a failed run cleans up every scratch database
-  // of its process. On a server, runs share the cluster's roles, which one run drops when it ends: one at a time.
-  const scenarios = discoverScenarios().sort((a, b) => Number(failsToVerify(a)) - Number(failsToVerify(b)));
-  for (const scenario of scenarios) {
-    const run = engine.name === 'server' || failsToVerify(scenario) || UPDATING_GOLDENS ? it : it.concurrent;
+  // Scenarios are independent, on either engine: a run that fails cleans up only what it started, and a role
+  // two runs on one server share is dropped by the last one out (see test/run-cleanup.test.ts).
+  for (const scenario of discoverScenarios()) {
+    const run = UPDATING_GOLDENS ? it : it.concurrent;
     run(scenario.name, async ({ expect }) => {
       const jsonPath = join(out, `${engine.name}-${scenario.name}.json`);
       // Run from the scenario's folder: no project config applies, and paths in messages are stable.
@@ -70,10 +68,6 @@ for (const engine of TEST_ENGINES) describe(`golden scenarios (${engine.name})`,
     });
   }
 });
-
-function failsToVerify(scenario: Scenario): boolean {
-  return safeRead(scenario.expectedPath)?.exitCode !== 0 && safeRead(scenario.expectedPath)?.exitCode !== 1;
-}
 
 function safeRead(path: string): Expected | undefined {
   try {
