@@ -139,8 +139,12 @@ export class ServerEngine implements Engine {
       try {
         await connection.exec(`CREATE ROLE ${ident} NOLOGIN`);
       } catch (error) {
-        // Another run on the same cluster created it a moment ago: use it as it is.
-        if (['42710', '23505'].includes(asPostgresError(error)?.code ?? '')) continue;
+        // Another run on the same cluster created it a moment ago: use it as it is, and drop it if this run is
+        // the last one out (its mark is checked then: the other run sets it just after CREATE ROLE).
+        if (['42710', '23505'].includes(asPostgresError(error)?.code ?? '')) {
+          this.markedRoles.add(role);
+          continue;
+        }
         throw this.createError(error, `create the roles the SQL uses (${roles.filter((r) => !existing.has(r)).join(', ')})`, 'CREATEROLE', 'create those roles beforehand');
       }
       this.markedRoles.add(role);
@@ -220,9 +224,9 @@ export class ServerEngine implements Engine {
   }
 
   /**
-   * The last run out drops the marked roles: while another run's scratch database exists, a role it may use
-   * is left for that run (DROP ROLE would also refuse while objects depend on it); otherwise every marked role
-   * goes, including any left by a run that was killed.
+   * The last run out drops the marked roles: a role another run holds (see holdRoles) is left for that run;
+   * while no other run's scratch database exists, every marked role goes, including any left by a run that
+   * was killed.
    */
   private async dropRoles(): Promise<void> {
     if (this.markedRoles.size === 0) return;
@@ -233,9 +237,12 @@ export class ServerEngine implements Engine {
       const [{ others }] = await admin.query<{ others: number }>(
         `SELECT count(*)::int AS others FROM pg_database WHERE datname LIKE ${startsWithPattern(SCRATCH_PREFIX)} AND datname NOT LIKE ${startsWithPattern(CHECKPOINT_DATABASE_PREFIX)}`,
       );
-      if (others === 0) {
-        roles = (await admin.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE shobj_description(oid, 'pg_authid') LIKE '${SCRATCH_MARK} role%'`)).map((r) => r.rolname);
-      }
+      const marked = `shobj_description(oid, 'pg_authid') LIKE '${SCRATCH_MARK} role%'`;
+      roles = (
+        others === 0
+          ? await admin.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE ${marked}`)
+          : await admin.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE rolname = ANY($1) AND ${marked}`, [roles])
+      ).map((r) => r.rolname);
       for (const role of roles) {
         // A role another run holds is left for that run to drop.
         await whenRoleUnused(admin, role, async () => {
