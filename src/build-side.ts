@@ -187,12 +187,13 @@ async function saveCheckpoint(store: Checkpoints, key: string, project: string, 
     const [row] = await db.query<{ fingerprint: string }>(FINGERPRINT_SQL);
     if (db.captureCheckpoint && request.writes) {
       // The state is taken now; the write goes on while the run continues (see BackgroundWrites).
-      const write = await db.captureCheckpoint();
+      const captured = await db.captureCheckpoint();
       request.writes.add(
         store
-          .save(key, row.fingerprint, write, project)
+          .save(key, row.fingerprint, (path) => captured.write(path), project)
           .then(() => saved?.())
-          .catch(failed),
+          .catch(failed)
+          .finally(() => captured.discard()),
       );
     } else {
       await store.save(key, row.fingerprint, (path) => db.saveCheckpoint!(path), project);

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -10,12 +11,12 @@ import { pathExists } from '../path-exists.js';
 import { registerCleanup } from './cleanup.js';
 import { copyTree } from './copy-tree.js';
 import { extractTarball } from './extract-tarball.js';
-import { tarballOfTree } from './write-tarball.js';
+import { writeTarballOfTree } from './write-tarball.js';
 import { ensureTemplate, writePackagedTemplate } from './pglite-template.js';
 import { trace } from '../trace.js';
 import type { SharedModules } from './pglite-settings.js';
 import type { PgliteWorkerData, WorkerRequestBody, WorkerResponse } from './pglite-worker.js';
-import type { Engine, EngineInfo, ScratchDatabase, ScratchRequest } from './scratch-database.js';
+import type { CapturedCheckpoint, Engine, EngineInfo, ScratchDatabase, ScratchRequest } from './scratch-database.js';
 
 const require = createRequire(import.meta.url);
 
@@ -239,28 +240,47 @@ class PgliteWorkerScratch implements ScratchDatabase {
   /**
    * CHECKPOINT writes every dirty page to the data directory; nothing else runs in this database while the
    * archive is made, so it holds a consistent state that Postgres opens with a short recovery. A checkpoint
-   * is one uncompressed tarball, made in memory here and written by the returned function: writing a
-   * thousand small files into a cache folder on disk took 1–2.5 s on a busy machine, one file of the same
-   * 18 MB a fraction of that, and unpacking it into a scratch directory costs about what copying one did.
+   * is one uncompressed tarball: writing a thousand small files into a cache folder on disk took 1–2.5 s on a
+   * busy machine, and unpacking one file into a scratch directory costs about what copying a folder did. It is
+   * made next to the scratch directories (shared memory when there is some), one file at a time, and copied
+   * into the cache folder by write(), which can run while the run goes on.
    */
-  async captureCheckpoint(): Promise<(destination: string) => Promise<void>> {
+  async captureCheckpoint(): Promise<CapturedCheckpoint> {
     await this.exec('CHECKPOINT');
-    let archive: Uint8Array;
-    if (this.dataDir) archive = await tarballOfTree(this.dataDir);
-    else {
-      // Straight from PGlite's in-memory file system; its public dump (slower: the archive is built in
-      // JavaScript and copied once more) when the internals that needs are not there.
-      const [fromMemory] = (await this.send({ op: 'save' })) as [Uint8Array | false];
-      archive = fromMemory || ((await this.send({ op: 'dump' })) as [Uint8Array])[0];
+    const staging = join(scratchRoot(), `verify-schema-checkpoint-${process.pid}-${randomUUID()}.tar`);
+    const unregister = registerCleanup(() => rm(staging, { force: true }));
+    const discard = async () => {
+      unregister();
+      await rm(staging, { force: true });
+    };
+    try {
+      if (this.dataDir) writeTarballOfTree(this.dataDir, staging);
+      else {
+        // Straight from PGlite's in-memory file system; its public dump (slower: the archive is built in
+        // JavaScript) when the internals that needs are not there.
+        const [written] = (await this.send({ op: 'save', file: staging })) as [boolean];
+        if (!written) await writeFile(staging, ((await this.send({ op: 'dump' })) as [Uint8Array])[0]);
+      }
+    } catch (error) {
+      await discard();
+      throw error;
     }
-    return async (destination) => {
-      await mkdir(destination, { recursive: true });
-      await writeFile(join(destination, CHECKPOINT_TARBALL), archive);
+    return {
+      write: async (destination) => {
+        await mkdir(destination, { recursive: true });
+        await copyFile(staging, join(destination, CHECKPOINT_TARBALL));
+      },
+      discard,
     };
   }
 
   async saveCheckpoint(destination: string): Promise<void> {
-    await (await this.captureCheckpoint())(destination);
+    const captured = await this.captureCheckpoint();
+    try {
+      await captured.write(destination);
+    } finally {
+      await captured.discard();
+    }
   }
 
   /**

@@ -25,11 +25,17 @@ export interface ScratchDatabase {
    */
   saveCheckpoint?(destination: string): Promise<void>;
   /**
-   * Takes the database's current state now and returns what writes it to a destination later (for
-   * saveCheckpoint's destination), so the write can go on while the run continues. Engines whose checkpoint
-   * is made where the database lives (a server's template database) leave it out.
+   * Takes the database's current state now, to be written to a destination later (as saveCheckpoint writes
+   * it), so the write can go on while the run continues. Engines whose checkpoint is made where the database
+   * lives (a server's template database) leave it out.
    */
-  captureCheckpoint?(): Promise<(destination: string) => Promise<void>>;
+  captureCheckpoint?(): Promise<CapturedCheckpoint>;
+}
+
+/** A state taken by captureCheckpoint: written at most once, then discarded (also when it is not written). */
+export interface CapturedCheckpoint {
+  write(destination: string): Promise<void>;
+  discard(): Promise<void>;
 }
 
 export interface EngineInfo {
