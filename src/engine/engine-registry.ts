@@ -10,6 +10,8 @@ export interface EngineModule {
   wanted(settings: EngineSettings): boolean;
   /** The engine's identity when it is fixed without starting it (for cache keys); undefined when only a start tells. */
   knownInfo?(settings: EngineSettings): EngineInfo | undefined;
+  /** Begins what the engine can prepare before a side is known to need it (it overlaps reading the files); never fails. */
+  prewarm?(settings: EngineSettings): void;
   start(settings: EngineSettings): Promise<Engine>;
 }
 

@@ -6,5 +6,6 @@ export const pgliteEngineModule: EngineModule = {
   name: 'pglite',
   wanted: () => true,
   knownInfo: () => PgliteEngine.staticInfo(),
+  prewarm: () => PgliteEngine.prewarm(),
   start: (settings) => PgliteEngine.start({ cacheDir: settings.cacheDir, inMemoryFromStatements: settings.inMemoryFromStatements }),
 };

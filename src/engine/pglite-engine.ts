@@ -58,6 +58,14 @@ export class PgliteEngine implements Engine {
     return new PgliteEngine(PgliteEngine.staticInfo(), dir, tarball, shared, options.inMemoryFromStatements ?? IN_MEMORY_FROM_STATEMENTS);
   }
 
+  /**
+   * Starts compiling the WebAssembly (on V8's background threads) while the run still reads and parses its
+   * files; a run that then needs no engine (both catalogs cached) only spent that background work.
+   */
+  static prewarm(): void {
+    sharedModules().catch(() => undefined);
+  }
+
   /** Builds the initialised template the package ships (see writePackagedTemplate), when it is missing. */
   static async writePackagedTemplate(): Promise<{ path: string; built: boolean }> {
     return writePackagedTemplate(pgliteVersion(), await sharedModules(), await compileInitdb());
@@ -322,7 +330,8 @@ let compiled: Promise<SharedModules> | undefined;
  * The WebAssembly is compiled once per process and shared by every scratch database of every run in it. V8
  * compiles a module's functions when first called and optimises the hot ones later, and that work belongs to
  * the module: a process that runs the check again (the API, a test runner) starts with the optimised code
- * instead of paying for it on every run.
+ * instead of paying for it on every run. The first call may come before a run knows it needs the engine
+ * (see PgliteEngine.prewarm).
  */
 function sharedModules(): Promise<SharedModules> {
   compiled ??= Promise.all([readFile(join(pgliteDist(), 'pglite.wasm')).then((b) => WebAssembly.compile(b)), readFile(join(pgliteDist(), 'pglite.data'))]).then(

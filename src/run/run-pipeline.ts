@@ -14,6 +14,7 @@ import { trace } from '../trace.js';
 import { blameUnapplied } from './blame-unapplied.js';
 import { locateFindings } from './locate-findings.js';
 import { resolveRunInputs } from './resolve-run-inputs.js';
+import { chooseEngine } from '../engine/engine-registry.js';
 import type { BuiltSide } from './sides/built-side.js';
 import { buildScratchSides, planScratchSides, type ScratchSidePlan } from './sides/scratch-sides.js';
 import type { CatalogStepContext, Step, StepOutput, StepPreparation } from './step.js';
@@ -40,6 +41,7 @@ export async function runPipeline(pipeline: Pipeline, options: VerifyOptions): P
   const wants = (side: SideName) => pipeline.sides.includes(side);
   const engineSettings = resolveEngineSettings(options, cwd);
   const live = wants('live') ? liveUrl(options, wants('reference') || wants('migrations') ? engineSettings : undefined) : undefined;
+  if (wants('reference') || wants('migrations')) chooseEngine(engineSettings).prewarm?.(engineSettings);
   const inputs = await resolveRunInputs({ reference: wants('reference'), migrations: wants('migrations') }, options, cwd);
   trace('parsed all files', started);
   const context = { options, inputs };
