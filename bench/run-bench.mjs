@@ -23,7 +23,7 @@
 // Environment:
 //   BENCH_SIZES       sizes, default "S,M,L"
 //   BENCH_SHAPES      shapes of L, default all four; BENCH_M_SHAPES shapes of M, default "chain"
-//   BENCH_RUNS        runs per cell for S and M (default 3); BENCH_L_RUNS for L (default 1)
+//   BENCH_RUNS        runs per cell for S and M (default 3); BENCH_L_RUNS for L (default 2)
 //   BENCH_EXTRAS      "lint,setup,launcher" (default all; "none" for none)
 //   BENCH_M_TABLES, BENCH_L_TABLES  the sizes' table counts (default 100 and 500), to try the script quickly
 //   BENCH_DATABASE_URL  the server (default VERIFY_SCHEMA_TEST_DATABASE_URL); without one, server rows and
@@ -43,7 +43,7 @@ const SIZES = list('BENCH_SIZES', 'S,M,L');
 const L_SHAPES = list('BENCH_SHAPES', Object.keys(SHAPES).join(','));
 const M_SHAPES = list('BENCH_M_SHAPES', 'chain');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const L_RUNS = Number(process.env.BENCH_L_RUNS ?? 1);
+const L_RUNS = Number(process.env.BENCH_L_RUNS ?? 2);
 const M_TABLES = Number(process.env.BENCH_M_TABLES ?? 100);
 const L_TABLES = Number(process.env.BENCH_L_TABLES ?? 500);
 const EXTRAS = list('BENCH_EXTRAS', 'lint,setup,launcher');
@@ -284,6 +284,65 @@ function launcherBuild() {
   return { first, second };
 }
 
+// ---- the results table ----
+let machine;
+const machineLine = () => `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}` + (serverReachable ? `, PostgreSQL ${psql('-Atc', 'show server_version').trim().split(' ')[0]} on loopback` : '');
+const s = (r) => (r ? `${r.seconds.toFixed(2)} s` : '—');
+const x = (a, b) => (a && b ? a.seconds / b.seconds : undefined);
+const fx = (v) => (v === undefined ? '—' : `${v.toFixed(2)}×`);
+const verdict = (value, limit) => (value === undefined ? 'not measured' : value <= limit ? 'met' : '**not met**');
+function writeResults(done) {
+  machine ??= machineLine();
+  const lines = [
+    '# Benchmark results',
+    '',
+    `\`npm run bench\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${Math.round((Date.now() - started) / 60000)} minutes${done ? '' : ' so far (INCOMPLETE: the run stopped early or is still going)'}: ${machine}.`,
+    `Median of the runs per cell (S/M: ${RUNS}, L: ${L_RUNS}); peak memory is the largest resident set of the measured process tree`,
+    '(for the floor: the client tools, not the server). Ratios are against the floor of the same run.',
+    '',
+    '| project | tables | migrations | first run | no-cache | server, 1st | server, no-cache | floor | first / floor | no-cache / floor | server 1st / floor | +1 migration, warm | warm PR | warm PR, server | peak MB first run | peak MB no-cache | peak MB server |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...results.map((r) =>
+      `| ${r.id} | ${r.tables} | ${r.migrationCount} | ${s(r.first)} | ${s(r.noCache)} | ${s(r.serverFirst)} | ${s(r.serverNoCache)} | ${s(r.floor)} | ${fx(x(r.first, r.floor))} | ${fx(x(r.noCache, r.floor))} | ${fx(x(r.serverFirst, r.floor))} | ${s(r.warmMigration)} | ${s(r.warmPr)} | ${s(r.serverWarmPr)} | ${r.first.mb.toFixed(0)} | ${r.noCache.mb.toFixed(0)} | ${r.serverFirst ? r.serverFirst.mb.toFixed(0) : '—'} |`,
+    ),
+    '',
+    '## Targets',
+    '',
+    '| target | project | measured | verdict |',
+    '| --- | --- | --- | --- |',
+  ];
+  for (const r of results) {
+    if (r.size === 'S') {
+      lines.push(`| demo first run ≤ 1.5× floor | S | ${fx(x(r.first, r.floor))} | ${verdict(x(r.first, r.floor), 1.5)} |`);
+      lines.push(`| demo with the template ≤ 1.0× floor | S | ${fx(x(r.noCache, r.floor))} | ${verdict(x(r.noCache, r.floor), 1.0)} |`);
+    }
+    if (r.size === 'L') {
+      lines.push(`| first run ≤ 0.8× floor (embedded) | ${r.id} | ${fx(x(r.first, r.floor))} | ${verdict(x(r.first, r.floor), 0.8)} |`);
+      lines.push(`| first run ≤ 0.7× floor (server) | ${r.id} | ${fx(x(r.serverFirst, r.floor))} | ${verdict(x(r.serverFirst, r.floor), 0.7)} |`);
+      lines.push(`| --no-cache ≤ 0.6× floor (embedded) | ${r.id} | ${fx(x(r.noCache, r.floor))} | ${verdict(x(r.noCache, r.floor), 0.6)} |`);
+      lines.push(`| warm PR ≤ 3 s (embedded) | ${r.id} | ${s(r.warmPr)} | ${verdict(r.warmPr?.seconds, 3)} |`);
+      lines.push(`| warm PR ≤ 3 s (server) | ${r.id} | ${s(r.serverWarmPr)} | ${verdict(r.serverWarmPr?.seconds, 3)} |`);
+      const peak = Math.max(r.first.mb, r.noCache.mb);
+      lines.push(`| peak memory ≤ 500 MB (embedded) | ${r.id} | ${peak.toFixed(0)} MB | ${verdict(peak, 500)} |`);
+    }
+  }
+  if (extras.lint) {
+    const over = extras.lint.withLint.seconds / extras.lint.without.seconds - 1;
+    lines.push(`| lint of the new migrations ≤ 15% | L chain, ${extras.lint.newest} new, --no-cache | ${s(extras.lint.withLint)} vs ${s(extras.lint.without)} with --no-lint (${(over * 100).toFixed(0)}%) | ${verdict(over, 0.15)} |`);
+  }
+  lines.push('');
+  if (extras.setup) lines.push(`Setup-order side (the demo, --no-cache): ${s(extras.setup.withSetup)} with it, ${s(extras.setup.without)} without (\`"orderFile": false\`).`, '');
+  if (extras.launcher) lines.push(`Launcher in a fresh checkout: ${extras.launcher.first.seconds.toFixed(2)} s for the first \`verify-schema --version\` (builds dist/), ${extras.launcher.second.seconds.toFixed(2)} s for the next.`, '');
+  lines.push('How each warm run was served (the report\'s `cache`):', '');
+  for (const r of results) for (const k of ['warmMigration', 'warmPr', 'serverWarmPr']) if (r[k]) lines.push(`- ${r.id}, ${r[k].label}: \`${JSON.stringify(r[k].cache)}\``);
+  lines.push('', 'Every run (seconds):', '');
+  for (const r of results) for (const k of ['first', 'noCache', 'serverFirst', 'serverNoCache', 'floor', 'warmMigration', 'warmPr', 'serverWarmPr']) if (r[k]) lines.push(`- ${r.id}, ${r[k].label}: ${r[k].all.map((v) => v.toFixed(2)).join(', ')}`);
+  lines.push('');
+  const out = join(ROOT, 'BENCHMARKS.results.md');
+  writeFileSync(out, lines.join('\n'));
+  if (done) console.log(`\n${lines.join('\n')}\nwritten to ${out}`);
+}
+
 // ---- run everything ----
 const all = projects();
 // Initialise the engine template once (an un-timed run), as it is after the first run on a machine.
@@ -291,7 +350,11 @@ verify(all[0] ?? { reference: [join(ROOT, 'db/schema')], baseline: [], migration
 const results = [];
 const extras = {};
 try {
-  for (const p of all) results.push(measureProject(p));
+  // The results so far are written after each project: a run stopped late still leaves what it measured.
+  for (const p of all) {
+    results.push(measureProject(p));
+    writeResults(false);
+  }
   if (EXTRAS.includes('setup')) extras.setup = setupCost();
   if (EXTRAS.includes('lint')) extras.lint = lintOverhead();
   if (EXTRAS.includes('launcher')) extras.launcher = launcherBuild();
@@ -306,59 +369,6 @@ try {
     }
   }
 }
-
-// ---- the table ----
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}` + (serverReachable ? `, PostgreSQL ${psql('-Atc', 'show server_version').trim().split(' ')[0]} on loopback` : '');
-const s = (r) => (r ? `${r.seconds.toFixed(2)} s` : '—');
-const x = (a, b) => (a && b ? a.seconds / b.seconds : undefined);
-const fx = (v) => (v === undefined ? '—' : `${v.toFixed(2)}×`);
-const verdict = (value, limit) => (value === undefined ? 'not measured' : value <= limit ? 'met' : '**not met**');
-const lines = [
-  '# Benchmark results',
-  '',
-  `\`npm run bench\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${Math.round((Date.now() - started) / 60000)} minutes: ${machine}.`,
-  `Median of the runs per cell (S/M: ${RUNS}, L: ${L_RUNS}); peak memory is the largest resident set of the measured process tree`,
-  '(for the floor: the client tools, not the server). Ratios are against the floor of the same run.',
-  '',
-  '| project | tables | migrations | first run | no-cache | server, 1st | server, no-cache | floor | first / floor | no-cache / floor | server 1st / floor | +1 migration, warm | warm PR | warm PR, server | peak MB first run | peak MB no-cache | peak MB server |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-  ...results.map((r) =>
-    `| ${r.id} | ${r.tables} | ${r.migrationCount} | ${s(r.first)} | ${s(r.noCache)} | ${s(r.serverFirst)} | ${s(r.serverNoCache)} | ${s(r.floor)} | ${fx(x(r.first, r.floor))} | ${fx(x(r.noCache, r.floor))} | ${fx(x(r.serverFirst, r.floor))} | ${s(r.warmMigration)} | ${s(r.warmPr)} | ${s(r.serverWarmPr)} | ${r.first.mb.toFixed(0)} | ${r.noCache.mb.toFixed(0)} | ${r.serverFirst ? r.serverFirst.mb.toFixed(0) : '—'} |`,
-  ),
-  '',
-  '## Targets',
-  '',
-  '| target | project | measured | verdict |',
-  '| --- | --- | --- | --- |',
-];
-for (const r of results) {
-  if (r.size === 'S') {
-    lines.push(`| demo first run ≤ 1.5× floor | S | ${fx(x(r.first, r.floor))} | ${verdict(x(r.first, r.floor), 1.5)} |`);
-    lines.push(`| demo with the template ≤ 1.0× floor | S | ${fx(x(r.noCache, r.floor))} | ${verdict(x(r.noCache, r.floor), 1.0)} |`);
-  }
-  if (r.size === 'L') {
-    lines.push(`| first run ≤ 0.8× floor (embedded) | ${r.id} | ${fx(x(r.first, r.floor))} | ${verdict(x(r.first, r.floor), 0.8)} |`);
-    lines.push(`| first run ≤ 0.7× floor (server) | ${r.id} | ${fx(x(r.serverFirst, r.floor))} | ${verdict(x(r.serverFirst, r.floor), 0.7)} |`);
-    lines.push(`| --no-cache ≤ 0.6× floor (embedded) | ${r.id} | ${fx(x(r.noCache, r.floor))} | ${verdict(x(r.noCache, r.floor), 0.6)} |`);
-    lines.push(`| warm PR ≤ 3 s (embedded) | ${r.id} | ${s(r.warmPr)} | ${verdict(r.warmPr?.seconds, 3)} |`);
-    lines.push(`| warm PR ≤ 3 s (server) | ${r.id} | ${s(r.serverWarmPr)} | ${verdict(r.serverWarmPr?.seconds, 3)} |`);
-    const peak = Math.max(r.first.mb, r.noCache.mb);
-    lines.push(`| peak memory ≤ 500 MB (embedded) | ${r.id} | ${peak.toFixed(0)} MB | ${verdict(peak, 500)} |`);
-  }
-}
-if (extras.lint) {
-  const over = extras.lint.withLint.seconds / extras.lint.without.seconds - 1;
-  lines.push(`| lint of the new migrations ≤ 15% | L chain, ${extras.lint.newest} new, --no-cache | ${s(extras.lint.withLint)} vs ${s(extras.lint.without)} with --no-lint (${(over * 100).toFixed(0)}%) | ${verdict(over, 0.15)} |`);
-}
-lines.push('');
-if (extras.setup) lines.push(`Setup-order side (the demo, --no-cache): ${s(extras.setup.withSetup)} with it, ${s(extras.setup.without)} without (\`"orderFile": false\`).`, '');
-if (extras.launcher) lines.push(`Launcher in a fresh checkout: ${extras.launcher.first.seconds.toFixed(2)} s for the first \`verify-schema --version\` (builds dist/), ${extras.launcher.second.seconds.toFixed(2)} s for the next.`, '');
-lines.push('How each warm run was served (the report\'s `cache`):', '');
-for (const r of results) for (const k of ['warmMigration', 'warmPr', 'serverWarmPr']) if (r[k]) lines.push(`- ${r.id}, ${r[k].label}: \`${JSON.stringify(r[k].cache)}\``);
-lines.push('', 'Every run (seconds):', '');
-for (const r of results) for (const k of ['first', 'noCache', 'serverFirst', 'serverNoCache', 'floor', 'warmMigration', 'warmPr', 'serverWarmPr']) if (r[k]) lines.push(`- ${r.id}, ${r[k].label}: ${r[k].all.map((v) => v.toFixed(2)).join(', ')}`);
-lines.push('');
-const out = join(ROOT, 'BENCHMARKS.results.md');
-writeFileSync(out, lines.join('\n'));
-console.log(`\n${lines.join('\n')}\nwritten to ${out}`);
+writeResults(true);
 rmSync(work, { recursive: true, force: true });
+
