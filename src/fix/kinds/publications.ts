@@ -8,7 +8,7 @@ import { ident, literal, splitKey } from '../sql-names.js';
  * One published table as the catalog reads it: `schema.table`, then ` (a, b)` and ` WHERE expr` when set —
  * names as Postgres' quote_ident printed them and the row filter as pg_get_expr printed it.
  */
-interface PublishedTable {
+export interface PublishedTable {
   /** The quoted name, as written in SQL. */
   name: string;
   /** The catalog key of the table (for ordering: it must exist before it is published). */
@@ -38,7 +38,8 @@ function publishedTable(entry: string): PublishedTable {
   return { name, key: qualify(...splitKey(name).parts), sql: `${name}${columns}${filter}` };
 }
 
-function tables(publication: CatalogObject): PublishedTable[] {
+/** The tables a publication lists (those in compared schemas), as the catalog read them. */
+export function publishedTables(publication: CatalogObject): PublishedTable[] {
   return ((publication.attributes.tables as string[] | null) ?? []).map(publishedTable);
 }
 
@@ -53,7 +54,7 @@ function parameters(publication: CatalogObject): string {
 }
 
 function needsOf(publication: CatalogObject): string[] {
-  return [...tables(publication).map((t) => objectId('table', t.key)), ...schemas(publication).map((s) => objectId('schema', splitKey(s).parts[0]))];
+  return [...publishedTables(publication).map((t) => objectId('table', t.key)), ...schemas(publication).map((s) => objectId('schema', splitKey(s).parts[0]))];
 }
 
 /**
@@ -67,7 +68,7 @@ export const publicationGenerator: KindGenerator = {
   create(publication) {
     const name = ident(publication.name);
     const targets = [
-      ...tables(publication).map((t) => `TABLE ${t.sql}`),
+      ...publishedTables(publication).map((t) => `TABLE ${t.sql}`),
       ...schemas(publication).map((s) => `TABLES IN SCHEMA ${s}`),
     ];
     const scope = publication.attributes.allTables ? ' FOR ALL TABLES' : targets.length ? ` FOR ${targets.join(', ')}` : '';
@@ -81,8 +82,8 @@ export const publicationGenerator: KindGenerator = {
     const name = ident(wanted.name);
     const out: FixStatement[] = [];
     if (changed.includes('tables') || changed.includes('schemas')) {
-      const want = new Map(tables(wanted).map((t) => [t.name, t]));
-      const have = new Map(tables(current).map((t) => [t.name, t]));
+      const want = new Map(publishedTables(wanted).map((t) => [t.name, t]));
+      const have = new Map(publishedTables(current).map((t) => [t.name, t]));
       const dropTables = [...have.values()].filter((t) => want.get(t.name)?.sql !== t.sql).map((t) => `TABLE ${t.name}`);
       const dropSchemas = schemas(current).filter((s) => !schemas(wanted).includes(s)).map((s) => `TABLES IN SCHEMA ${s}`);
       const addTables = [...want.values()].filter((t) => have.get(t.name)?.sql !== t.sql).map((t) => `TABLE ${t.sql}`);

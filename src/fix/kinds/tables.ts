@@ -4,6 +4,7 @@ import { objectId } from '../../catalog/dependencies.js';
 import { lookup, statement, type FixStatement, type KindGenerator, type PlanContext } from '../fix-statement.js';
 import { ident, literal, splitKey, sqlName } from '../sql-names.js';
 import { columnDefinition } from './columns.js';
+import { publishedTables } from './publications.js';
 
 /** The table's own columns from the reference, in their order (a partition's inherited ones come with PARTITION OF). */
 function ownColumns(table: CatalogObject, ctx: PlanContext): CatalogObject[] {
@@ -109,7 +110,9 @@ export const tableGenerator: KindGenerator = {
     const name = sqlName(wanted.key);
     const old = oldName(wanted);
     const oldQualified = `${ident(splitKey(wanted.key).parts[0])}.${ident(old)}`;
-    const reason = `rebuilds table ${wanted.key} (${[...new Set(['partitionKey', 'columnOrder'].filter((f) => JSON.stringify(wanted.attributes[f]) !== JSON.stringify(current.attributes[f])))].map(fieldWords).join(', ') || 'definition'} differs): copies its rows into a new table under an ACCESS EXCLUSIVE lock and drops and recreates what depends on it (its comments and grants only when compared: --comments, --privileges); rows that fit none of its partitions fail the copy`;
+    const dropped = columnsOf(current, ctx.migrations).filter((c) => !ownColumns(wanted, ctx).some((w) => w.name === c.name)).map((c) => c.name);
+    const lost = dropped.length ? `; columns ${dropped.join(', ')} are not carried over` : '';
+    const reason = `rebuilds table ${wanted.key} (${[...new Set(['partitionKey', 'columnOrder'].filter((f) => JSON.stringify(wanted.attributes[f]) !== JSON.stringify(current.attributes[f])))].map(fieldWords).join(', ') || 'definition'} differs): copies its rows into a new table under an ACCESS EXCLUSIVE lock and drops and recreates what depends on it (its comments and grants only when compared: --comments, --privileges); rows that fit none of its partitions fail the copy${lost}`;
     const currentColumns = columnsOf(current, ctx.migrations);
     const out: FixStatement[] = [statement(wanted, 'drop', `ALTER TABLE ${name} RENAME TO ${ident(old)}`, { dataLoss: reason })];
     for (const c of currentColumns.filter((c) => c.attributes.identity)) {
@@ -118,10 +121,14 @@ export const tableGenerator: KindGenerator = {
     }
     out.push(...tableGenerator.create(wanted, ctx).map((s) => ({ ...s, action: 'create' as const })));
     const wantedColumns = ownColumns(wanted, ctx).filter((c) => !c.attributes.generated);
-    const copied = wantedColumns.filter((c) => currentColumns.some((d) => d.name === c.name && !d.attributes.generated)).map((c) => ident(c.name));
+    const sources = new Map(currentColumns.filter((d) => !d.attributes.generated).map((d) => [d.name, d]));
+    const copiedColumns = wantedColumns.filter((c) => sources.has(c.name));
+    const copied = copiedColumns.map((c) => ident(c.name));
+    // A column whose type changes too is converted explicitly (an assignment cast alone refuses text → integer).
+    const selected = copiedColumns.map((c) => (sources.get(c.name)!.attributes.type === c.attributes.type ? ident(c.name) : `${ident(c.name)}::${String(c.attributes.type)}`));
     const identity = wantedColumns.filter((c) => c.attributes.identity);
     if (copied.length) {
-      out.push(statement(wanted, 'alter', `INSERT INTO ${name} (${copied.join(', ')})${identity.length ? ' OVERRIDING SYSTEM VALUE' : ''} SELECT ${copied.join(', ')} FROM ${oldQualified}`));
+      out.push(statement(wanted, 'alter', `INSERT INTO ${name} (${copied.join(', ')})${identity.length ? ' OVERRIDING SYSTEM VALUE' : ''} SELECT ${selected.join(', ')} FROM ${oldQualified}`));
     }
     for (const c of identity.filter((c) => copied.includes(ident(c.name)))) {
       const column = ident(c.name);
@@ -135,6 +142,12 @@ export const tableGenerator: KindGenerator = {
     for (const sequence of owned) {
       const owner = lookup(ctx.reference, 'sequence', sequence.key)?.attributes.ownedBy;
       if (owner) out.push(statement(wanted, 'alter', `ALTER SEQUENCE ${sqlName(sequence.key)} OWNED BY ${sqlName(String(owner))}`));
+    }
+    // Publications that list the table by name lost it with the old table: it is added back as the reference publishes it.
+    for (const publication of ctx.reference.get('publication')?.values() ?? []) {
+      if (!ctx.migrations.get('publication')?.has(publication.key) || publication.attributes.allTables) continue;
+      const entry = publishedTables(publication).find((t) => t.key === wanted.key);
+      if (entry) out.push(statement(wanted, 'alter', `ALTER PUBLICATION ${ident(publication.name)} ADD TABLE ${entry.sql}`));
     }
     return out;
   },
