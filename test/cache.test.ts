@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, write
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCacheDir } from '../src/engine/cache-dir.js';
-import { extractTarball } from '../src/engine/extract-tarball.js';
+import { extractTarball, extractTarballFile } from '../src/engine/extract-tarball.js';
 import { PgliteEngine } from '../src/engine/pglite-engine.js';
 import { verifySchema } from '../src/run/pipelines.js';
 import { projectKey } from '../src/cache/cache-keys.js';
@@ -318,6 +318,23 @@ describe('extractTarball (the fallback when a data directory cannot be copied ou
     const expected = listFiles(template).filter((f) => !f.startsWith('.verify-schema')).sort();
     expect(listFiles(out).filter((f) => f !== 'postmaster.pid').sort()).toEqual(expected);
     expect(readFileSync(join(out, 'PG_VERSION'), 'utf8')).toBe(readFileSync(join(template, 'PG_VERSION'), 'utf8'));
+  });
+
+  it('unpacks a tarball file one entry at a time into the same files, and refuses the same entries', async () => {
+    await (await PgliteEngine.start({ cacheDir: defaultCacheDir() })).close();
+    const tarball = join(defaultCacheDir(), readdirSync(defaultCacheDir()).find((n) => n.endsWith('-datadir.tar'))!);
+    const [whole, streamed] = [tempDir('vs-untar-'), tempDir('vs-untar-file-')];
+    await extractTarball(new Uint8Array(readFileSync(tarball)), whole);
+    extractTarballFile(tarball, streamed);
+    expect(listFiles(streamed).sort()).toEqual(listFiles(whole).sort());
+    for (const f of listFiles(whole)) expect(readFileSync(join(streamed, f)).equals(readFileSync(join(whole, f))), f).toBe(true);
+    const escaping = join(tempDir('vs-untar-'), 'escape.tar');
+    const header = new Uint8Array(1536);
+    header.set(new TextEncoder().encode('../escape'), 0);
+    header.set(new TextEncoder().encode('00000000000 '), 124);
+    header[156] = '0'.charCodeAt(0);
+    writeFileSync(escaping, header);
+    expect(() => extractTarballFile(escaping, tempDir('vs-untar-'))).toThrow('unexpected tarball entry "../escape"');
   });
 
   it('refuses an entry that would leave the destination', async () => {

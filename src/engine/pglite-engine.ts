@@ -10,7 +10,7 @@ import { CHECKPOINT_TARBALL } from '../cache/checkpoint-store.js';
 import { pathExists } from '../path-exists.js';
 import { registerCleanup } from './cleanup.js';
 import { copyTree } from './copy-tree.js';
-import { extractTarball } from './extract-tarball.js';
+import { extractTarballFile } from './extract-tarball.js';
 import { writeTarballOfTree } from './write-tarball.js';
 import { ensureTemplate, writePackagedTemplate } from './pglite-template.js';
 import { trace } from '../trace.js';
@@ -115,7 +115,7 @@ export class PgliteEngine implements Engine {
     };
     try {
       const checkpointTarball = request.fromCheckpoint ? join(request.fromCheckpoint, CHECKPOINT_TARBALL) : undefined;
-      if (checkpointTarball && (await pathExists(checkpointTarball))) await extractTarball(await readFile(checkpointTarball), dir);
+      if (checkpointTarball && (await pathExists(checkpointTarball))) extractTarballFile(checkpointTarball, dir);
       else await copyTree(request.fromCheckpoint ?? this.templateDir, dir);
       return await PgliteWorkerScratch.start(request.label, { dataDir: dir, extensions: request.extensions, shared: this.shared }, dir, release, this.starting);
     } catch (error) {
