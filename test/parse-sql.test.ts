@@ -34,3 +34,31 @@ describe('parseSqlFile', () => {
     expect((error as SqlApplyError).excerpt).toBe('4 | );\n    ^');
   });
 });
+
+describe('parse trees from the cache folder (ParseTreeCache)', () => {
+  it('gives the same statements as parsing, parses only what changed, and ignores a damaged file', async () => {
+    const { ParseTreeCache } = await import('../src/cache/parse-trees.js');
+    const { tempDir } = await import('./helpers/temp-dir.js');
+    const { readdirSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const dir = tempDir('vs-parses-');
+    const file = { path: '/p/a.sql', displayPath: 'a.sql', text: "CREATE TABLE a (id int PRIMARY KEY, note text DEFAULT 'é');\n-- a comment\nCREATE INDEX ON a (note) WHERE note <> '';\n" };
+    const fresh = await parseSqlFile(file);
+    const first = await ParseTreeCache.load(dir);
+    expect(await parseSqlFile(file, first)).toEqual(fresh);
+    await first.save();
+    const second = await ParseTreeCache.load(dir);
+    expect(second.get(file.text)).toBeDefined();
+    const fromCache = await parseSqlFile(file, second);
+    expect(fromCache).toEqual(fresh);
+    // Objects of its own: changing one parse's tree changes no other.
+    fromCache.statements[0].node.changed = true;
+    expect((await parseSqlFile(file, second)).statements[0].node.changed).toBeUndefined();
+    // A damaged file is ignored: the text is parsed again.
+    const { createHash } = await import('node:crypto');
+    const key = createHash('sha256').update(file.text).digest('hex');
+    for (const name of readdirSync(dir)) writeFileSync(join(dir, name), `garbage\n${key} {"stmts": [{"stm\n`);
+    const damaged = await ParseTreeCache.load(dir);
+    expect(await parseSqlFile(file, damaged)).toEqual(fresh);
+  });
+});

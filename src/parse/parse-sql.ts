@@ -46,15 +46,38 @@ export function loadParser(): Promise<void> {
   return moduleReady;
 }
 
+/**
+ * Parse trees kept from an earlier run, by the text they came from (see ParseTreeCache): JSON text, so every
+ * parse gets objects of its own.
+ */
+export interface ParseTrees {
+  get(text: string): string | undefined;
+  put(text: string, json: string): void;
+}
+
+/** A kept tree of the text, or undefined (then it is parsed) when there is none or it does not read as one. */
+function keptTree(trees: ParseTrees | undefined, text: string): { stmts?: Array<{ stmt: Record<string, any>; stmt_location?: number; stmt_len?: number }> } | undefined {
+  const json = trees?.get(text);
+  if (json === undefined) return undefined;
+  try {
+    const tree = JSON.parse(json);
+    return tree && typeof tree === 'object' && (tree.stmts === undefined || Array.isArray(tree.stmts)) ? tree : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Splits and parses a SQL file with the real Postgres parser. A syntax error becomes `path:line:column: message`. */
-export async function parseSqlFile(file: SqlFile): Promise<ParsedFile> {
+export async function parseSqlFile(file: SqlFile, trees?: ParseTrees): Promise<ParsedFile> {
   await loadParser();
   const lines = new LineIndex(file.text);
   let tree: { stmts?: Array<{ stmt: Record<string, any>; stmt_location?: number; stmt_len?: number }> };
   try {
     // The parser rejects only the 0-byte text ("Query cannot be empty") and returns no statement for whitespace
     // or comments: every statement-free file is the same input (see statementFreeFileNotes).
-    tree = file.text === '' ? {} : (parseSync(file.text) as typeof tree);
+    const kept = file.text === '' ? undefined : keptTree(trees, file.text);
+    tree = file.text === '' ? {} : (kept ?? (parseSync(file.text) as typeof tree));
+    if (trees && kept === undefined && file.text !== '') trees.put(file.text, JSON.stringify(tree));
   } catch (error) {
     const details = (error as { sqlDetails?: { message: string; cursorPosition: number } }).sqlDetails;
     const position = lines.position(Math.max(0, details?.cursorPosition ?? 0));

@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { readSqlFile, type SqlFile } from '../inputs/read-sql-file.js';
-import { parseSqlFile, type ParsedFile } from './parse-sql.js';
+import { parseSqlFile, type ParsedFile, type ParseTrees } from './parse-sql.js';
 import { adaptDumpStatement } from './pg-dump-statements.js';
 import { LineIndex } from './source-position.js';
 
@@ -21,6 +21,8 @@ export interface ScriptOptions {
   variables?: PsqlVariables;
   /** What runs this file, for the message when it cannot run meta-commands (e.g. "Flyway"). */
   runner?: string;
+  /** Parse trees of an earlier run (see ParseTreeCache). */
+  trees?: ParseTrees;
 }
 
 const SUPPORTED = '\\i, \\ir, \\set, \\unset, \\restrict and \\unrestrict';
@@ -52,7 +54,7 @@ interface Include {
 }
 
 async function parseScriptIn(file: SqlFile, options: ScriptOptions & { variables: PsqlVariables }, stack: string[]): Promise<ParsedFile> {
-  if (!mayNeedRewrite(file.text)) return parseSqlFile(file);
+  if (!mayNeedRewrite(file.text)) return parseSqlFile(file, options.trees);
   const lines = new LineIndex(file.text);
   const includes: Include[] = [];
   const out: string[] = [];
@@ -126,7 +128,7 @@ async function parseScriptIn(file: SqlFile, options: ScriptOptions & { variables
   }
   flush(text.length);
   const rewritten: SqlFile = { ...file, text: out.join('') };
-  const parsed = await parseSqlFile(rewritten);
+  const parsed = await parseSqlFile(rewritten, options.trees);
   if (includes.length === 0) return parsed;
   // Each include's statements go where the include was, between the statements before and after it.
   const statements = [];

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { BackgroundWrites } from '../cache/background-writes.js';
+import { ParseTreeCache } from '../cache/parse-trees.js';
 import { resolveEngineSettings, type EngineSettings } from '../engine/engine-settings.js';
 import { engineProvider } from '../engine/start-engine.js';
 import { parseConnectionUrl, type ConnectionUrl } from '../engine/connection-url.js';
@@ -42,7 +44,9 @@ export async function runPipeline(pipeline: Pipeline, options: VerifyOptions): P
   const engineSettings = resolveEngineSettings(options, cwd);
   const live = wants('live') ? liveUrl(options, wants('reference') || wants('migrations') ? engineSettings : undefined) : undefined;
   if (wants('reference') || wants('migrations')) chooseEngine(engineSettings).prewarm?.(engineSettings);
-  const inputs = await resolveRunInputs({ reference: wants('reference'), migrations: wants('migrations') }, options, cwd);
+  // Parse trees of unchanged files come from the cache folder, as the catalogs and checkpoints do.
+  const trees = pipeline.cache !== false && options.cache !== false ? await ParseTreeCache.load(join(engineSettings.cacheDir, 'parses')) : undefined;
+  const inputs = await resolveRunInputs({ reference: wants('reference'), migrations: wants('migrations') }, options, cwd, trees);
   trace('parsed all files', started);
   const context = { options, inputs };
   const inputSteps = new Map<Step, Promise<StepOutput>>();
@@ -55,6 +59,7 @@ export async function runPipeline(pipeline: Pipeline, options: VerifyOptions): P
   if (wants('migrations')) scratch.push({ name: 'migrations', files: [...inputs.parsed.baseline, ...inputs.parsed.setup, ...inputs.parsed.migrations] });
   const engines = scratch.length ? engineProvider(engineSettings) : undefined;
   const writes = new BackgroundWrites();
+  if (trees) writes.add(trees.save().catch((error: unknown) => options.onNotice?.(`could not save parse trees in the cache (the next run parses again): ${(error as Error).message}`)));
   let handedOver = false;
   try {
     const prepared = new Map<Step, StepPreparation | undefined>();
