@@ -2,13 +2,19 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkMigrationHistory } from '../src/history/check-history.js';
-import { flywayChecksum } from '../src/history/flyway-checksum.js';
+import { checkMigrationHistory, type HistoryCheckOptions } from '../src/rules/history/check-history.js';
+import { listMigrationSources } from '../src/inputs/resolve-inputs.js';
+import { flywayChecksum } from '../src/rules/history/flyway-checksum.js';
 import type { Finding, Report } from '../src/report/finding.js';
 import { runCli } from './helpers/run-cli.js';
 import { tempDir } from './helpers/temp-dir.js';
 
 const temp = tempDir('verify-schema-history-');
+
+/** The check on the migrations paths as the pipeline resolves them. */
+async function checkHistory(options: Omit<HistoryCheckOptions, 'sources'> & { migrations: string[] }) {
+  return checkMigrationHistory({ ...options, sources: await listMigrationSources(options.migrations, options.cwd) });
+}
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 function git(cwd: string, ...args: string[]): string {
@@ -67,7 +73,7 @@ describe('migration history against a base revision', () => {
     // Uncommitted on disk, like the guide's V006: a duplicate version and a name Flyway never runs.
     writeFileSync(m('V06__also_next.sql'), 'SELECT 2;\n');
     writeFileSync(m('V7_single_underscore.sql'), 'SELECT 3;\n');
-    const result = await checkMigrationHistory({ migrations: ['db/migration'], cwd: repo, baseRef: 'main' });
+    const result = await checkHistory({ migrations: ['db/migration'], cwd: repo, baseRef: 'main' });
     findings = result.findings;
     warnings = result.warnings;
   });
@@ -105,12 +111,12 @@ describe('migration history against a base revision', () => {
   });
 
   it('makes an untracked migration an error in CI', async () => {
-    const ci = await checkMigrationHistory({ migrations: ['db/migration'], cwd: repo, baseRef: 'main', ci: true });
+    const ci = await checkHistory({ migrations: ['db/migration'], cwd: repo, baseRef: 'main', ci: true });
     expect(ci.findings.filter((f) => f.code === 'migration-untracked').map((f) => f.severity)).toEqual(['error', 'error']);
   });
 
   it('without a base revision: the checks that need none still run, and a warning says what was skipped', async () => {
-    const result = await checkMigrationHistory({ migrations: ['db/migration'], cwd: repo });
+    const result = await checkHistory({ migrations: ['db/migration'], cwd: repo });
     expect(codes(result.findings)).toEqual([
       'migration-duplicate-version db/migration/V6__next.sql',
       'migration-misnamed db/migration/V7_single_underscore.sql (warning)',
@@ -121,7 +127,7 @@ describe('migration history against a base revision', () => {
   });
 
   it('with an unknown base revision: a warning that says to fetch it, no crash', async () => {
-    const result = await checkMigrationHistory({ migrations: ['db/migration'], cwd: repo, baseRef: 'origin/main' });
+    const result = await checkHistory({ migrations: ['db/migration'], cwd: repo, baseRef: 'origin/main' });
     expect(result.warnings).toEqual(['migration-history checks against origin/main skipped: git does not know that revision; fetch it first (e.g. git fetch origin main)']);
     expect(result.findings.some((f) => f.code === 'migration-edited')).toBe(false);
   });
@@ -133,7 +139,7 @@ describe('migration history without git', () => {
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, 'V1__a.sql'), 'SELECT 1;\n');
     writeFileSync(join(folder, 'V1.0__b.sql'), 'SELECT 1;\n');
-    const result = await checkMigrationHistory({ migrations: [folder], cwd: join(temp, 'no-repo'), baseRef: 'main' });
+    const result = await checkHistory({ migrations: [folder], cwd: join(temp, 'no-repo'), baseRef: 'main' });
     expect(codes(result.findings)).toEqual(['migration-duplicate-version migration/V1__a.sql']);
     expect(result.warnings).toEqual(['migration-history checks skipped: migration is not inside a git repository']);
   });
@@ -143,7 +149,7 @@ describe('migration history without git', () => {
     const path = process.env.PATH;
     process.env.PATH = join(temp, 'empty-bin');
     try {
-      const result = await checkMigrationHistory({ migrations: ['db/migration'], cwd: repo, baseRef: 'main' });
+      const result = await checkHistory({ migrations: ['db/migration'], cwd: repo, baseRef: 'main' });
       expect(result.warnings).toEqual(['migration-history checks skipped: git is not installed']);
       expect(result.findings).toEqual([]);
     } finally {

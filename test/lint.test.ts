@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding, Report } from '../src/report/finding.js';
-import { changedMigrations } from '../src/history/changed-migrations.js';
+import { changedMigrations } from '../src/rules/history/changed-migrations.js';
 import { LINT_RULES } from '../src/rules/lint/registry.js';
 import { FIXTURES_DIR } from './helpers/fixtures.js';
 import { runCli } from './helpers/run-cli.js';

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkReferenceOrder } from '../src/inputs/reference-order.js';
+import { checkReferenceOrder } from '../src/rules/reference-order/reference-order.js';
 import { runCli } from './helpers/run-cli.js';
 import { tempDir } from './helpers/temp-dir.js';
 

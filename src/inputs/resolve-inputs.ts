@@ -18,12 +18,22 @@ export interface InputPaths {
   migrationFormat?: string;
 }
 
+/** A migrations path as given, resolved: a folder with every file below it (in path order), or one file. */
+export interface MigrationSource {
+  /** Absolute. */
+  path: string;
+  isDirectory: boolean;
+  files: string[];
+}
+
 export interface ResolvedInputs {
   reference: string[];
   baseline: string[];
   /** The tool's setup files (graphile-migrate afterReset), applied after the baseline and before the migrations. */
   setup: Migration[];
   migrations: Migration[];
+  /** The migrations paths the files were read from (given, or found by discovery). */
+  migrationSources: MigrationSource[];
   /** Migrations the tool runs that cannot be applied here (goose Go migrations). */
   unapplied: UnappliedMigration[];
   migrationFormat: MigrationFormatName;
@@ -55,7 +65,8 @@ export async function resolveInputs(paths: InputPaths, context: Partial<FormatCo
       migrationFormat: paths.migrationFormat ?? found.migrationFormat,
     };
   }
-  const inputs = await migrationInputs(paths.migrations, cwd);
+  const sources = await listMigrationSources(paths.migrations, cwd);
+  const inputs = migrationInputs(sources);
   const chosen = paths.migrationFormat ? { format: migrationFormat(paths.migrationFormat), how: 'given' as const } : await detectMigrationFormat(inputs, cwd);
   const read: FormatMigrations[] = [];
   for (const input of inputs) read.push(await chosen.format.read(input, formatContext));
@@ -86,6 +97,7 @@ export async function resolveInputs(paths: InputPaths, context: Partial<FormatCo
     baseline,
     setup: read.flatMap((r) => r.setup ?? []),
     migrations,
+    migrationSources: sources,
     unapplied,
     migrationFormat: chosen.format.name,
     migrationFormatSource: chosen.how === 'detected' ? `detected: ${chosen.evidence}` : chosen.how,
@@ -97,15 +109,20 @@ export async function resolveInputs(paths: InputPaths, context: Partial<FormatCo
 
 const NO_REFERENCE = 'no reference schema given; pass --reference PATH or set "reference" in verify-schema.config.json';
 
-/** The migrations paths as format inputs: each folder on its own; files named one by one together, in the order given. */
-async function migrationInputs(paths: string[], cwd: string): Promise<MigrationInput[]> {
-  const inputs: MigrationInput[] = [];
-  const explicit: string[] = [];
+/** The migrations paths, each a folder (listed once, here) or a file; a missing one stops the run. */
+export async function listMigrationSources(paths: string[], cwd: string): Promise<MigrationSource[]> {
+  const sources: MigrationSource[] = [];
   for (const p of paths) {
     const resolved = await resolveInputPath(p, 'migrations', cwd);
-    if (resolved.isDirectory) inputs.push({ folder: resolved.path, files: await listAllFiles(resolved.path), explicit: false });
-    else explicit.push(resolved.path);
+    sources.push({ ...resolved, files: resolved.isDirectory ? await listAllFiles(resolved.path) : [resolved.path] });
   }
+  return sources;
+}
+
+/** The migrations paths as format inputs: each folder on its own; files named one by one together, in the order given. */
+function migrationInputs(sources: MigrationSource[]): MigrationInput[] {
+  const inputs: MigrationInput[] = sources.filter((s) => s.isDirectory).map((s) => ({ folder: s.path, files: s.files, explicit: false }));
+  const explicit = sources.filter((s) => !s.isDirectory).map((s) => s.path);
   if (explicit.length) inputs.push({ folder: dirname(explicit[0]), files: explicit, explicit: true });
   return inputs;
 }

@@ -1,7 +1,7 @@
 import { CATALOG_KINDS } from '../catalog/kinds/index.js';
-import { HISTORY_CODES } from '../history/history-codes.js';
+import { HISTORY_CODES } from '../rules/history/history-codes.js';
 import { MIGRATION_FORMAT_CODES } from '../inputs/formats/format-codes.js';
-import { REFERENCE_ORDER_CODES } from '../inputs/reference-order-codes.js';
+import { REFERENCE_ORDER_CODES } from '../rules/reference-order/reference-order-codes.js';
 import { SETUP_CODES } from './setup-codes.js';
 import { LINT_RULES } from '../rules/lint/registry.js';
 import { REDUNDANT_INDEX_RULES } from '../rules/redundant-indexes/registry.js';

@@ -105,3 +105,10 @@ export interface CheckedObject {
   /** A finding about it was dropped by an ignore rule. */
   ignored?: boolean;
 }
+
+/** What a check of files (migration history, reference order) adds to the report. */
+export interface FileCheckResult {
+  findings: Finding[];
+  warnings: string[];
+  checked: CheckedObject[];
+}

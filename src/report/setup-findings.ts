@@ -2,7 +2,7 @@ import { errorOffset } from '../apply/apply-statements.js';
 import type { SetupFailure } from '../apply/apply-setup-order.js';
 import { asPostgresError } from '../engine/scratch-database.js';
 import { displayPath } from '../inputs/display-path.js';
-import type { OrderedFile, ReferenceOrder } from '../inputs/reference-order.js';
+import type { OrderedFile, ReferenceOrder } from '../rules/reference-order/reference-order.js';
 import type { ObjectCreators } from '../locations/object-creators.js';
 import type { SourceLocator } from '../locations/source-locator.js';
 import { LineIndex } from '../parse/source-position.js';

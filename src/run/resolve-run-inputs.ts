@@ -33,7 +33,7 @@ export async function resolveRunInputs(want: { reference: boolean; migrations: b
       baseline: resolved.baseline,
       // A file a format splits in parts (dbmate's several up blocks) is one input file.
       migrations: [...new Set(resolved.migrations.map((mig) => mig.path))],
-      migrationPaths: options.migrations,
+      migrationSources: resolved.migrationSources,
       migrationFiles: [...new Set([...resolved.setup, ...resolved.migrations].map((mig) => mig.path).concat(resolved.unapplied.map((u) => u.path)))],
       toolTables: resolved.toolTables,
       unapplied: resolved.unapplied,
@@ -51,7 +51,7 @@ export async function resolveRunInputs(want: { reference: boolean; migrations: b
     reference = await expandPlain(options.reference, 'reference', cwd);
   }
   const parsedReference = await parseAll(reference, cwd, trees);
-  return { cwd, reference, baseline: [], migrations: [], migrationPaths: [], migrationFiles: [], toolTables: [], unapplied: [], migrationList: [], parsed: { reference: parsedReference, baseline: [], setup: [], migrations: [] }, warnings: statementFreeFileNotes(parsedReference), findings: [] };
+  return { cwd, reference, baseline: [], migrations: [], migrationSources: [], migrationFiles: [], toolTables: [], unapplied: [], migrationList: [], parsed: { reference: parsedReference, baseline: [], setup: [], migrations: [] }, warnings: statementFreeFileNotes(parsedReference), findings: [] };
 }
 
 /** Reference and baseline files are psql scripts (pg_dump output, `\i` includes): see parseScript. */

@@ -1,5 +1,6 @@
 import type { MigrationTracer } from '../apply/apply-statements.js';
 import type { Migration, UnappliedMigration } from '../inputs/formats/migration-format.js';
+import type { MigrationSource } from '../inputs/resolve-inputs.js';
 import type { VerifyOptions } from '../options.js';
 import type { ParsedFile } from '../parse/parse-sql.js';
 import type { CheckedObject, Finding, Report } from '../report/finding.js';
@@ -17,8 +18,8 @@ export interface RunInputs {
   baseline: string[];
   /** Migration files (absolute), in apply order. */
   migrations: string[];
-  /** The migrations paths as given (folders and files): the history checks look at the folders too. */
-  migrationPaths: string[];
+  /** The migrations paths (folders with every file below them, and files): the history checks look at whole folders. */
+  migrationSources: MigrationSource[];
   /** Every file the migration tool reads (absolute), also those verify-schema cannot apply: git must track them all. */
   migrationFiles: string[];
   /** The tool's bookkeeping tables (dbmate's schema_migrations), never part of the findings. */

@@ -1,4 +1,4 @@
-import { changedMigrations } from '../../history/changed-migrations.js';
+import { changedMigrations } from '../history/changed-migrations.js';
 import { displayPath } from '../../inputs/display-path.js';
 import type { ParsedFile } from '../../parse/parse-sql.js';
 import type { LintSession } from './lint-session.js';

@@ -1,7 +1,7 @@
 import { applySetupOrder, type SetupFailure } from '../../apply/apply-setup-order.js';
 import type { OnFile } from '../../apply/apply-statements.js';
 import type { ScratchDatabase } from '../../engine/scratch-database.js';
-import type { OrderedFile, ReferenceOrder } from '../../inputs/reference-order.js';
+import type { OrderedFile, ReferenceOrder } from '../../rules/reference-order/reference-order.js';
 import type { ParsedFile } from '../../parse/parse-sql.js';
 import { SideStopped } from './built-side.js';
 import type { ScratchSidePlan } from './scratch-sides.js';

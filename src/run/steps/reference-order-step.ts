@@ -1,5 +1,5 @@
 import { diffCatalogs } from '../../diff/diff-catalogs.js';
-import { discoveredNote, loadReferenceOrder, orderFindings, type OrderedFile, type ReferenceOrder } from '../../inputs/reference-order.js';
+import { discoveredNote, loadReferenceOrder, orderFindings, type OrderedFile, type ReferenceOrder } from '../../rules/reference-order/reference-order.js';
 import { ObjectCreators } from '../../locations/object-creators.js';
 import { setupDriftFindings, setupFailureFinding } from '../../report/setup-findings.js';
 import { planSetupSide, SetupStopped } from '../sides/setup-side.js';

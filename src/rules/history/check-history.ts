@@ -1,23 +1,16 @@
-import { readFile, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { displayPath } from '../inputs/display-path.js';
-import { compareVersions, parseFlywayName } from '../inputs/formats/flyway-naming.js';
-import { listSqlFiles } from '../inputs/list-sql-files.js';
-import type { CheckedObject, Finding, FileChange, Severity, SourceLocation } from '../report/finding.js';
+import { readFile, realpath } from 'node:fs/promises';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import { displayPath } from '../../inputs/display-path.js';
+import { compareVersions, parseFlywayName } from '../../inputs/formats/flyway-naming.js';
+import type { MigrationSource } from '../../inputs/resolve-inputs.js';
+import type { FileCheckResult, Finding, FileChange, Severity, SourceLocation } from '../../report/finding.js';
 import { flywayChecksum, flywayLines } from './flyway-checksum.js';
 import { HISTORY_CODES, type HistoryCode } from './history-codes.js';
 import { git, readBlobs } from './git.js';
 
-/** What a check of files (history, reference order) adds to the report. */
-export interface FileCheckResult {
-  findings: Finding[];
-  warnings: string[];
-  checked: CheckedObject[];
-}
-
 export interface HistoryCheckOptions {
-  /** The migrations paths as given (folders are Flyway locations; files are explicit migrations). */
-  migrations: string[];
+  /** The migrations paths, resolved (folders are Flyway locations; files are explicit migrations). */
+  sources: MigrationSource[];
   cwd: string;
   /** Git revision the pull request started from; without it only the checks that need no base run. */
   baseRef?: string;
@@ -49,7 +42,7 @@ interface MigrationOnDisk {
  */
 export async function checkMigrationHistory(options: HistoryCheckOptions): Promise<FileCheckResult> {
   const result: FileCheckResult = { findings: [], warnings: [], checked: [] };
-  const { files, locations } = await listMigrations(options);
+  const { files, locations } = listMigrations(options);
   const show = (path: string) => displayPath(path, options.cwd);
   for (const f of files) result.checked.push({ kind: 'migration', object: show(f.path) });
   const flyway = (options.format ?? 'flyway') === 'flyway';
@@ -162,24 +155,19 @@ async function changedSinceBase(now: MigrationOnDisk, old: Buffer | undefined): 
 }
 
 /** The files the pipeline reads, plus every `.sql` in the folders (misnamed ones included). */
-async function listMigrations(options: HistoryCheckOptions): Promise<{ files: MigrationOnDisk[]; locations: string[] }> {
+function listMigrations(options: HistoryCheckOptions): { files: MigrationOnDisk[]; locations: string[] } {
   if ((options.format ?? 'flyway') !== 'flyway' && options.files) {
     return { files: options.files.map((path) => ({ path, inFolder: true })), locations: options.files };
   }
-  const files: MigrationOnDisk[] = [];
-  const locations: string[] = [];
-  for (const given of options.migrations) {
-    const path = resolve(options.cwd, given);
-    const info = await stat(path).catch(() => undefined);
-    if (!info) continue; // resolveInputs reports a missing path
-    locations.push(path);
-    const paths = info.isDirectory() ? await listSqlFiles(path) : [path];
-    for (const p of paths) {
-      const name = parseFlywayName(basename(p));
-      files.push({ path: p, inFolder: info.isDirectory(), version: name.type === 'versioned' ? name.version : undefined });
-    }
-  }
-  return { files, locations };
+  const files = options.sources.flatMap((source) =>
+    source.files
+      .filter((p) => !source.isDirectory || p.toLowerCase().endsWith('.sql'))
+      .map((p): MigrationOnDisk => {
+        const name = parseFlywayName(basename(p));
+        return { path: p, inFolder: source.isDirectory, version: name.type === 'versioned' ? name.version : undefined };
+      }),
+  );
+  return { files, locations: options.sources.map((s) => s.path) };
 }
 
 function finding(code: HistoryCode, change: FileChange | 'renamed', object: string, message: string, details: Record<string, unknown>, at?: SourceLocation): Finding {

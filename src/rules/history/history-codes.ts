@@ -1,8 +1,8 @@
-import { defineFindingCodes } from '../report/finding-code.js';
+import { defineFindingCodes } from '../../report/finding-code.js';
 
 const doc = 'README.md#migration-history-checks';
 
-/** The migration-history checks' codes (src/history/check-history.ts). */
+/** The migration-history checks' codes (check-history.ts). */
 export const HISTORY_CODES = defineFindingCodes([
   { code: 'migration-edited', title: 'An applied migration was edited (its Flyway checksum changed)', severity: 'error', doc },
   { code: 'migration-deleted', title: 'An applied migration was deleted', severity: 'error', doc },

@@ -1,14 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { InputError } from '../errors.js';
-import type { FileCheckResult } from '../history/check-history.js';
-import type { Finding } from '../report/finding.js';
-import { displayPath } from './display-path.js';
+import { InputError } from '../../errors.js';
+import type { FileCheckResult, Finding } from '../../report/finding.js';
+import { displayPath } from '../../inputs/display-path.js';
 import type { REFERENCE_ORDER_CODES } from './reference-order-codes.js';
-import { expandGlob } from './order-sources/expand-glob.js';
-import { extractOrder, FORM_NAMES } from './order-sources/extract-order.js';
-import type { OrderEntry, OrderForm } from './order-sources/order-entry.js';
+import { expandGlob } from '../../inputs/order-sources/expand-glob.js';
+import { extractOrder, FORM_NAMES } from '../../inputs/order-sources/extract-order.js';
+import type { OrderEntry, OrderForm } from '../../inputs/order-sources/order-entry.js';
 
 export interface ReferenceOrderOptions {
   /**
