@@ -15,7 +15,7 @@ import type { ProgressEvent, VerifyOptions } from './options.js';
 import type { Report } from './report/finding.js';
 import { colorWanted } from './report/colors.js';
 import { formatMarkdown } from './report/format-markdown.js';
-import { pairReportTargets, renderReport, reportFlags } from './report/render-report.js';
+import { pairReportTargets, renderReport, reportFlags, type ReportTarget } from './report/render-report.js';
 import { checkRedundantIndexes, lintMigrations, verifyLive, verifySchema } from './run/pipelines.js';
 import { EXIT_CANNOT_VERIFY, reportExitCode } from './report/build-report.js';
 import { trace } from './trace.js';
@@ -55,25 +55,54 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   }
 }
 
+type Args = Awaited<ReturnType<typeof parseArgs>>;
+
+/** Parses the arguments and runs the command they name. */
 async function runCli(argv: string[], io: Io, debug: boolean): Promise<number> {
   const args = await parseArgs(argv);
   // yargs has printed the help or the version (it does not exit the process itself here): nothing to verify.
   if (args.help || args.version) return 0;
   const command = String(args._[0] ?? '');
-  if (command === 'init') {
-    const { initConfig } = await import('./inputs/init-config.js');
-    const written = await initConfig({ cwd: io.cwd, env: io.env, force: args.force as boolean | undefined, reference: args.reference as string[] | undefined, migrations: args.migrations as string[] | undefined, baseline: args.baseline as string[] | undefined, migrationFormat: args['migration-format'] as MigrationFormatName | undefined });
-    io.stdout.write(`wrote ${displayPath(written.path, io.cwd)}: ${written.description}\n`);
-    return 0;
-  }
+  if (command === 'init') return initCommand(args, io);
   const { config } = await loadConfig(args.config as string | undefined, io.cwd);
-  if (command === 'cleanup') return await cleanupCommand((args['database-url'] as string | undefined) ?? config.databaseUrl ?? io.env[DATABASE_URL_ENV], io);
+  if (command === 'cleanup') return cleanupCommand((args['database-url'] as string | undefined) ?? config.databaseUrl ?? io.env[DATABASE_URL_ENV], io);
+  if (command === 'fix') return fixCommand(args, config, io, debug);
   // Inside GitHub Actions the default is annotations on the pull request.
-  // `fix` prints SQL: its --output is the migration's file, not a report's (see runFixCommand).
-  const targets = command === 'fix' ? [] : pairReportTargets(reportFlags(argv), config.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text'));
-  const format = command === 'fix' ? ((args.format as string[] | undefined)?.at(-1) ?? 'text') : targets.find((t) => !t.output)?.format;
+  const targets = pairReportTargets(reportFlags(argv), config.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text'));
+  const options = verifyOptions(args, config, io, { debug, format: targets.find((t) => !t.output)?.format });
+  // The report is written as soon as it is ready; the cache writes still going on finish after it.
+  let cacheWrites: Promise<void> | undefined;
+  const report = await runCommand(command, { ...options, onCacheWrites: (written) => (cacheWrites = written) });
+  await printReport(report, targets, io);
+  await cacheWrites;
+  trace('cache written');
+  return reportExitCode(report);
+}
+
+/** `verify-schema init`: writes the config for the project found in the working directory. */
+async function initCommand(args: Args, io: Io): Promise<number> {
+  const { initConfig } = await import('./inputs/init-config.js');
+  const written = await initConfig({ cwd: io.cwd, env: io.env, force: args.force as boolean | undefined, reference: args.reference as string[] | undefined, migrations: args.migrations as string[] | undefined, baseline: args.baseline as string[] | undefined, migrationFormat: args['migration-format'] as MigrationFormatName | undefined });
+  io.stdout.write(`wrote ${displayPath(written.path, io.cwd)}: ${written.description}\n`);
+  return 0;
+}
+
+/** `verify-schema fix` prints SQL, not a report: its --format and --output are the migration's (see runFixCommand). */
+async function fixCommand(args: Args, config: ConfigFile, io: Io, debug: boolean): Promise<number> {
+  const format = (args.format as string[] | undefined)?.at(-1) ?? 'text';
+  const options = verifyOptions(args, config, io, { debug, format });
+  const { runFixCommand } = await import('./fix/fix-command.js');
+  return runFixCommand(
+    { ...options, allowDataLoss: Boolean(args['allow-data-loss']), transactional: Boolean(args.transactional), referenceSide: Boolean(args['reference-side']) },
+    { format: format === 'json' ? 'json' : 'text', output: (args.output as string[] | undefined)?.at(-1), write: Boolean(args.write) },
+    io,
+  );
+}
+
+/** The API's options: each option's flag, config value or default, and what the CLI's environment decides. */
+function verifyOptions(args: Args, config: ConfigFile, io: Io, output: { debug: boolean; format?: string }): VerifyOptions {
   const given = optionValues(args, config);
-  const options: VerifyOptions = {
+  return {
     ...(given as Partial<VerifyOptions>),
     reference: (given.reference as string[] | undefined) ?? [],
     migrations: (given.migrations as string[] | undefined) ?? [],
@@ -82,21 +111,15 @@ async function runCli(argv: string[], io: Io, debug: boolean): Promise<number> {
     onNotice: (message) => io.stderr.write(`verify-schema: ${maskSecrets(message)}\n`),
     baseRef: (given.baseRef as string | undefined) ?? (io.env.GITHUB_ACTIONS === 'true' && io.env.GITHUB_BASE_REF ? `origin/${io.env.GITHUB_BASE_REF}` : undefined),
     ci: Boolean(io.env.CI && io.env.CI !== 'false'),
-    onDebug: debug ? (message) => io.stderr.write(`verify-schema: debug: ${maskSecrets(message)}\n`) : undefined,
+    onDebug: output.debug ? (message) => io.stderr.write(`verify-schema: debug: ${maskSecrets(message)}\n`) : undefined,
     cwd: io.cwd,
-    onProgress: format === 'text' && io.stderr.isTTY ? progressPrinter(io.stderr) : undefined,
+    // The progress line only where a person watches a text report being made.
+    onProgress: output.format === 'text' && io.stderr.isTTY ? progressPrinter(io.stderr) : undefined,
   };
-  if (command === 'fix') {
-    const { runFixCommand } = await import('./fix/fix-command.js');
-    return await runFixCommand(
-      { ...options, allowDataLoss: Boolean(args['allow-data-loss']), transactional: Boolean(args.transactional), referenceSide: Boolean(args['reference-side']) },
-      { format: format === 'json' ? 'json' : 'text', output: (args.output as string[] | undefined)?.at(-1), write: Boolean(args.write) },
-      io,
-    );
-  }
-  // The report is written as soon as it is ready; the cache writes still going on finish after it.
-  let cacheWrites: Promise<void> | undefined;
-  const report = await runCommand(command, { ...options, onCacheWrites: (written) => (cacheWrites = written) });
+}
+
+/** Writes the report in each format asked for (to its file, or stdout), and the job summary inside GitHub Actions. */
+async function printReport(report: Report, targets: ReportTarget[], io: Io): Promise<void> {
   for (const t of targets) {
     const text = renderReport(report, t.format, { color: !t.output && colorWanted(io.stdout, io.env) });
     if (t.output) await writeReport(resolve(io.cwd, t.output), text);
@@ -104,9 +127,6 @@ async function runCli(argv: string[], io: Io, debug: boolean): Promise<number> {
   }
   if (io.env.GITHUB_STEP_SUMMARY && targets.some((t) => t.format === 'github')) await appendFile(io.env.GITHUB_STEP_SUMMARY, formatMarkdown(report));
   trace('report written');
-  await cacheWrites;
-  trace('cache written');
-  return reportExitCode(report);
 }
 
 /** `verify-schema cleanup`: drops what verify-schema made on a server; the driver loads only when asked for. */
