@@ -42,7 +42,7 @@ describe.skipIf(!TEST_SERVER_URL)(`objects left by killed runs${TEST_SERVER_URL 
       await serverQuery(`COMMENT ON ROLE ${liveRole} IS 'verify-schema scratch role, created for pid ${process.pid} on ${host} by ${owner}; safe to drop'`);
 
       const fixture = ['--reference', join(FIXTURES_DIR, 'column-drift', 'reference'), '--migrations', join(FIXTURES_DIR, 'column-drift', 'migrations')];
-      const run = await runCli([...fixture, '--no-cache', '--database-url', url], { cwd: FIXTURES_DIR });
+      const run = await runCli([...fixture, '--no-cache', '--database-url', url], { cwd: FIXTURES_DIR, leftoverNotices: true });
       expect(run.exitCode).toBe(1);
       // One line. Roles are cluster-wide: another run on the shared test server may have dropped the stale
       // role first (any run does), or dropped other killed runs' roles in this one.

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { main } from '../../src/cli.js';
+import { withoutLeftoverNotices } from './server.js';
 
 export interface CliResult {
   exitCode: number;
@@ -8,7 +9,7 @@ export interface CliResult {
 }
 
 /** Runs the CLI in-process with captured output: the same code path as `verify-schema`, without a process per call. */
-export async function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; stderrIsTTY?: boolean } = {}): Promise<CliResult> {
+export async function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; stderrIsTTY?: boolean; leftoverNotices?: boolean } = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const sink = (append: (s: string) => void) =>
@@ -25,5 +26,6 @@ export async function runCli(args: string[], options: { cwd?: string; env?: Node
     // Not GITHUB_ACTIONS: inside Actions the CLI would default to annotations and to history checks against the PR base.
     env: options.env ?? { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: undefined },
   });
-  return { exitCode, stdout, stderr };
+  // Test files run side by side on one test server: another file's (deliberate) leftovers are not this run's output.
+  return { exitCode, stdout, stderr: options.leftoverNotices ? stderr : withoutLeftoverNotices(stderr) };
 }
