@@ -167,7 +167,7 @@ async function markedRoles(admin: ServerConnection): Promise<{ rolname: string; 
  * before the first run's SQL depends on it (then DROP ROLE itself would refuse). Advisory locks live in one
  * database: runs agree through the URL's database (the one every run connects to for its administration).
  */
-const ROLE_LOCK_SPACE = 0x76735f72; // "vs_r": the first key of the two-key form, so no other application's keys collide.
+export const ROLE_LOCK_SPACE = 0x76735f72; // "vs_r": the first key of the two-key form, so no other application's keys collide.
 
 /** Holds the lock of each role (shared) for as long as `admin`'s session lasts. */
 export async function holdRoles(admin: ServerConnection, roles: string[]): Promise<void> {

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { ROLE_LOCK_SPACE } from '../../src/engine/server-leftovers.js';
 
 /**
  * The real Postgres server tests may use: VERIFY_SCHEMA_TEST_DATABASE_URL (a role that may create databases
@@ -35,13 +36,21 @@ export function testUrlWith(change: { user?: string; password?: string; database
   return url.toString();
 }
 
-/** Scratch databases and temporary roles a given process (by pid) left on the test server. */
+/**
+ * Scratch databases and temporary roles a given process (by pid) left on the test server. A role another run
+ * still holds (a test file running beside this one on the same server) is that run's to drop, not left over.
+ */
 export async function leftoversOf(pid: number): Promise<{ databases: string[]; roles: string[] }> {
   const databases = await serverQuery<{ datname: string }>(
     `SELECT datname FROM pg_database WHERE datname LIKE 'verify\\_schema\\_%' AND shobj_description(oid, 'pg_database') LIKE $1`,
     [`%pid ${pid} %`],
   );
-  const roles = await serverQuery<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE shobj_description(oid, 'pg_authid') LIKE $1`, [`%pid ${pid} %`]);
+  const roles = await serverQuery<{ rolname: string }>(
+    `SELECT rolname FROM pg_roles r WHERE shobj_description(oid, 'pg_authid') LIKE $1
+        AND NOT EXISTS (SELECT FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+                          AND l.classid = ${ROLE_LOCK_SPACE}::oid AND l.objid = (hashtext(r.rolname)::bigint & 4294967295)::oid)`,
+    [`%pid ${pid} %`],
+  );
   return { databases: databases.map((d) => d.datname), roles: roles.map((r) => r.rolname) };
 }
 
