@@ -161,9 +161,15 @@ function projectCheckpoints(p) {
 }
 const dropCheckpoints = (p) => projectCheckpoints(p).forEach((name) => psql('-qc', `DROP DATABASE IF EXISTS "${name}"`));
 
+/** The phase lines of VERIFY_SCHEMA_TRACE (not every catalog query), to show where a run's time went. */
+const phases = (stderr) =>
+  stderr
+    .split('\n')
+    .filter((l) => l.startsWith('[trace ') && !/ introspected [a-z-]+ \(\d+ rows/.test(l))
+    .join('\n');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function summarize(label, runs) {
-  const r = { label, seconds: median(runs.map((x) => x.seconds)), mb: Math.max(...runs.map((x) => x.mb)), all: runs.map((x) => x.seconds), cache: runs.at(-1)?.cache, answer: median(runs.map((x) => x.answer ?? x.seconds)) };
+  const r = { label, seconds: median(runs.map((x) => x.seconds)), mb: Math.max(...runs.map((x) => x.mb)), all: runs.map((x) => x.seconds), cache: runs.at(-1)?.cache, answer: median(runs.map((x) => x.answer ?? x.seconds)), trace: phases(runs.at(-1)?.stderr ?? '') };
   const how = r.cache ? ` cache ${JSON.stringify(r.cache)}` : '';
   const answered = r.answer < r.seconds - 0.05 ? ` (report printed at ${r.answer.toFixed(2)} s)` : '';
   console.log(`  ${label.padEnd(12)} ${r.seconds.toFixed(2)} s${answered} (runs: ${r.all.map((s) => s.toFixed(2)).join(', ')}), peak ${r.mb.toFixed(0)} MB${how}`);
@@ -334,13 +340,15 @@ function writeResults(done) {
   }
   if (extras.lint) {
     const over = extras.lint.withLint.seconds / extras.lint.without.seconds - 1;
-    lines.push(`| lint of the new migrations ≤ 15% | L chain, ${extras.lint.newest} new, --no-cache | ${s(extras.lint.withLint)} vs ${s(extras.lint.without)} with --no-lint (${(over * 100).toFixed(0)}%) | ${verdict(over, 0.15)} |`);
+    lines.push(`| lint of the new migrations ≤ 15% | chain, ${L_TABLES} tables, ${extras.lint.newest} new, --no-cache | ${s(extras.lint.withLint)} vs ${s(extras.lint.without)} with --no-lint (${(over * 100).toFixed(0)}%) | ${verdict(over, 0.15)} |`);
   }
   lines.push('');
   if (extras.setup) lines.push(`Setup-order side (the demo, --no-cache): ${s(extras.setup.withSetup)} with it, ${s(extras.setup.without)} without (\`"orderFile": false\`).`, '');
   if (extras.launcher) lines.push(`Launcher in a fresh checkout: ${extras.launcher.first.seconds.toFixed(2)} s for the first \`verify-schema --version\` (builds dist/), ${extras.launcher.second.seconds.toFixed(2)} s for the next.`, '');
   lines.push('How each warm run was served (the report\'s `cache`):', '');
   for (const r of results) for (const k of ['warmMigration', 'warmPr', 'serverWarmPr']) if (r[k]) lines.push(`- ${r.id}, ${r[k].label}: \`${JSON.stringify(r[k].cache)}\``);
+  lines.push('', 'Where the time of the last warm PR run went (VERIFY_SCHEMA_TRACE=1; milliseconds since the process started its code):', '');
+  for (const r of results) for (const k of ['warmPr', 'serverWarmPr']) if (r[k]?.trace) lines.push(`${r.id}, ${r[k].label}:`, '', '```', r[k].trace, '```', '');
   lines.push('', 'Every run (seconds):', '');
   for (const r of results) for (const k of ['first', 'noCache', 'serverFirst', 'serverNoCache', 'floor', 'warmMigration', 'warmPr', 'serverWarmPr']) if (r[k]) lines.push(`- ${r.id}, ${r[k].label}: ${r[k].all.map((v) => v.toFixed(2)).join(', ')}`);
   lines.push('');

@@ -244,7 +244,9 @@ async function reuseReference(request: SideRequest, store: Checkpoints, finalKey
     trace(`reference: the added statements failed on the saved reference, rebuilding it (${(error as Error).message})`);
     return undefined;
   } finally {
+    const closing = performance.now();
     await db.close();
+    trace('reference: closed', closing);
   }
 }
 
