@@ -11,6 +11,7 @@
 //   server nc   --database-url --no-cache
 //   floor       on the same server: createdb ×2, `psql -1 -f` of all reference files into one database and of all
 //               migrations into another (both at once), `pg_dump --schema-only` of both, `diff`, dropdb ×2
+//   re-run      an unchanged re-run: the cache folder filled by an identical run (both catalogs from the cache)
 //   +1 mig      (M, L) warm: one new migration after a run that saw the rest, reference unchanged
 //   warm PR     (M, L) warm: one new migration plus the same table added to the first reference tables file,
 //               embedded and on the server
@@ -210,6 +211,20 @@ function warmRuns(p, label, { server, migrationOnly, count }) {
   return summarize(label, runs);
 }
 
+/** An unchanged re-run: a run with a cache folder an identical earlier run filled (both catalogs come from the cache). */
+function rerunRuns(p) {
+  const cacheDir = join(work, `rerun-cache-${Math.random().toString(36).slice(2)}`);
+  cpSync(templateCache, cacheDir, { recursive: true });
+  try {
+    verify(p, [], cacheDir);
+    const runs = [];
+    for (let i = 0; i < p.runs; i++) runs.push(verify(p, [], cacheDir));
+    return summarize('re-run', runs);
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
+
 function measureProject(p) {
   console.log(`${p.id}: ${p.tables} tables, ${p.migrationCount} migrations, ${p.runs} run(s) per cell`);
   const cold = { first: [], noCache: [], serverFirst: [], serverNoCache: [], floor: [] };
@@ -237,6 +252,7 @@ function measureProject(p) {
     row.serverFirst = summarize('server 1st', cold.serverFirst);
     row.serverNoCache = summarize('server nc', cold.serverNoCache);
   }
+  row.rerun = rerunRuns(p);
   if (p.firstTablesFile) {
     row.warmMigration = warmRuns(p, '+1 mig', { server: false, migrationOnly: true, count: p.runs });
     row.warmPr = warmRuns(p, 'warm PR', { server: false, migrationOnly: false, count: p.runs });
@@ -312,10 +328,10 @@ function writeResults(done) {
     '(for the floor: the client tools, not the server). Ratios are against the floor of the same run. Times are until the process',
     'exits; "report at" is when the report was printed, before the cache writes that finish the run.',
     '',
-    '| project | tables | migrations | first run | no-cache | server, 1st | server, no-cache | floor | first / floor | no-cache / floor | server 1st / floor | +1 migration, warm | warm PR | warm PR, server | peak MB first run | peak MB no-cache | peak MB server |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| project | tables | migrations | first run | no-cache | server, 1st | server, no-cache | floor | first / floor | no-cache / floor | server 1st / floor | unchanged re-run | re-run / floor | +1 migration, warm | warm PR | warm PR, server | peak MB first run | peak MB no-cache | peak MB server |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...results.map((r) =>
-      `| ${r.id} | ${r.tables} | ${r.migrationCount} | ${s(r.first)}${r.first.answer < r.first.seconds - 0.05 ? ` (report at ${r.first.answer.toFixed(2)} s)` : ''} | ${s(r.noCache)} | ${s(r.serverFirst)} | ${s(r.serverNoCache)} | ${s(r.floor)} | ${fx(x(r.first, r.floor))} | ${fx(x(r.noCache, r.floor))} | ${fx(x(r.serverFirst, r.floor))} | ${s(r.warmMigration)} | ${s(r.warmPr)} | ${s(r.serverWarmPr)} | ${r.first.mb.toFixed(0)} | ${r.noCache.mb.toFixed(0)} | ${r.serverFirst ? r.serverFirst.mb.toFixed(0) : '—'} |`,
+      `| ${r.id} | ${r.tables} | ${r.migrationCount} | ${s(r.first)}${r.first.answer < r.first.seconds - 0.05 ? ` (report at ${r.first.answer.toFixed(2)} s)` : ''} | ${s(r.noCache)} | ${s(r.serverFirst)} | ${s(r.serverNoCache)} | ${s(r.floor)} | ${fx(x(r.first, r.floor))} | ${fx(x(r.noCache, r.floor))} | ${fx(x(r.serverFirst, r.floor))} | ${s(r.rerun)} | ${fx(x(r.rerun, r.floor))} | ${s(r.warmMigration)} | ${s(r.warmPr)} | ${s(r.serverWarmPr)} | ${r.first.mb.toFixed(0)} | ${r.noCache.mb.toFixed(0)} | ${r.serverFirst ? r.serverFirst.mb.toFixed(0) : '—'} |`,
     ),
     '',
     '## Targets',
@@ -326,7 +342,8 @@ function writeResults(done) {
   for (const r of results) {
     if (r.size === 'S') {
       lines.push(`| demo first run ≤ 1.5× floor | S | ${fx(x(r.first, r.floor))} | ${verdict(x(r.first, r.floor), 1.5)} |`);
-      lines.push(`| demo with the template ≤ 1.0× floor | S | ${fx(x(r.noCache, r.floor))} | ${verdict(x(r.noCache, r.floor), 1.0)} |`);
+      lines.push(`| demo with the template ≤ 1.0× floor (--no-cache) | S | ${fx(x(r.noCache, r.floor))} | ${verdict(x(r.noCache, r.floor), 1.0)} |`);
+    lines.push(`| demo with the cache ≤ 1.0× floor (unchanged re-run) | S | ${fx(x(r.rerun, r.floor))} | ${verdict(x(r.rerun, r.floor), 1.0)} |`);
     }
     if (r.size === 'L') {
       lines.push(`| first run ≤ 0.8× floor (embedded) | ${r.id} | ${fx(x(r.first, r.floor))} | ${verdict(x(r.first, r.floor), 0.8)} |`);
@@ -350,7 +367,7 @@ function writeResults(done) {
   lines.push('', 'Where the time of the last warm PR run went (VERIFY_SCHEMA_TRACE=1; milliseconds since the process started its code):', '');
   for (const r of results) for (const k of ['warmPr', 'serverWarmPr']) if (r[k]?.trace) lines.push(`${r.id}, ${r[k].label}:`, '', '```', r[k].trace, '```', '');
   lines.push('', 'Every run (seconds):', '');
-  for (const r of results) for (const k of ['first', 'noCache', 'serverFirst', 'serverNoCache', 'floor', 'warmMigration', 'warmPr', 'serverWarmPr']) if (r[k]) lines.push(`- ${r.id}, ${r[k].label}: ${r[k].all.map((v) => v.toFixed(2)).join(', ')}`);
+  for (const r of results) for (const k of ['first', 'noCache', 'serverFirst', 'serverNoCache', 'floor', 'rerun', 'warmMigration', 'warmPr', 'serverWarmPr']) if (r[k]) lines.push(`- ${r.id}, ${r[k].label}: ${r[k].all.map((v) => v.toFixed(2)).join(', ')}`);
   lines.push('');
   const out = join(ROOT, 'BENCHMARKS.results.md');
   writeFileSync(out, lines.join('\n'));
