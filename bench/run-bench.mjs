@@ -91,7 +91,8 @@ function projects() {
 
 /** Runs a command under /usr/bin/time; returns seconds, peak resident memory in MB and the report's cache sources. */
 function timed(command, args, options = {}) {
-  const result = spawnSync('/usr/bin/time', ['-f', 'BENCHTIME %e %M', command, ...args], { encoding: 'utf8', cwd: work, maxBuffer: 1 << 28, ...options });
+  // A run that hangs is stopped after ten minutes (the results measured so far are already written).
+  const result = spawnSync('/usr/bin/time', ['-f', 'BENCHTIME %e %M', command, ...args], { encoding: 'utf8', cwd: work, maxBuffer: 1 << 28, timeout: 600_000, killSignal: 'SIGKILL', ...options });
   const last = result.stderr.split('\n').reverse().find((l) => l.startsWith('BENCHTIME ')) ?? '';
   const [seconds, kb] = last.split(' ').slice(1).map(Number);
   if (![0, 1].includes(result.status)) throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stderr.slice(-3000)}`);
