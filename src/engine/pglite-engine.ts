@@ -9,6 +9,7 @@ import { EngineError } from '../errors.js';
 import { CHECKPOINT_TARBALL } from '../cache/checkpoint-store.js';
 import { pathExists } from '../path-exists.js';
 import { registerCleanup } from './cleanup.js';
+import { scratchPrefix, sweepScratchLeftovers } from './scratch-leftovers.js';
 import { copyTree } from './copy-tree.js';
 import { extractTarballFile } from './extract-tarball.js';
 import { writeTarballOfTree } from './write-tarball.js';
@@ -52,6 +53,7 @@ export class PgliteEngine implements Engine {
     // meanwhile; initdb's module is only needed when the package ships no template for this PGlite.
     const modules = sharedModules();
     modules.catch(() => undefined);
+    sweepOnce();
     const template = ensureTemplate(options.cacheDir, pgliteVersion(), async () => ({ shared: await modules, initdb: await compileInitdb() }));
     const [shared, { dir, tarball }] = await Promise.all([modules, template]);
     trace('engine: WebAssembly compiled, template ready');
@@ -106,7 +108,7 @@ export class PgliteEngine implements Engine {
         throw this.startFailed(error);
       }
     }
-    const dir = await mkdtemp(join(scratchRoot(), 'verify-schema-'));
+    const dir = await mkdtemp(scratchPrefix(scratchRoot()));
     // Until the scratch database has started (it then registers its own close, which stops its thread first).
     const unregister = registerCleanup(() => rm(dir, { recursive: true, force: true }));
     const release = async () => {
@@ -146,6 +148,17 @@ export class PgliteEngine implements Engine {
  */
 function scratchRoot(): string {
   return existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+}
+
+let swept = false;
+
+/** Once per process, off the critical path: what killed runs left in the scratch folder (see scratch-leftovers.ts). */
+function sweepOnce(): void {
+  if (swept) return;
+  swept = true;
+  sweepScratchLeftovers(scratchRoot())
+    .then((removed) => removed.length && trace(`engine: removed ${removed.length} scratch directories of killed runs`))
+    .catch(() => undefined);
 }
 
 /**
@@ -255,7 +268,7 @@ class PgliteWorkerScratch implements ScratchDatabase {
    */
   async captureCheckpoint(): Promise<CapturedCheckpoint> {
     await this.exec('CHECKPOINT');
-    const staging = join(scratchRoot(), `verify-schema-checkpoint-${process.pid}-${randomUUID()}.tar`);
+    const staging = `${scratchPrefix(scratchRoot())}checkpoint-${randomUUID()}.tar`;
     const unregister = registerCleanup(() => rm(staging, { force: true }));
     const discard = async () => {
       unregister();
