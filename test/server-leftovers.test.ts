@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES_DIR } from './helpers/fixtures.js';
 import { runCli } from './helpers/run-cli.js';
-import { SERVER_SKIP_NOTE, serverQuery, TEST_SERVER_URL, testUrlWith } from './helpers/server.js';
+import { leftoversOf, SERVER_SKIP_NOTE, serverQuery, TEST_SERVER_URL, testUrlWith } from './helpers/server.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 /** The pid of a process that has exited (a pid is not reused within the test's few seconds). */
 function deadPid(): number {
@@ -80,6 +82,43 @@ describe.skipIf(!TEST_SERVER_URL)(`objects left by killed runs${TEST_SERVER_URL 
       await serverQuery(`DROP ROLE IF EXISTS ${staleRole}`);
       await serverQuery(`DROP ROLE IF EXISTS ${liveRole}`);
       await serverQuery(`DROP ROLE IF EXISTS ${owner}`);
+    }
+  });
+});
+
+describe.skipIf(!TEST_SERVER_URL)(`a role something else still uses${TEST_SERVER_URL ? '' : ` (${SERVER_SKIP_NOTE})`}`, () => {
+  it('stays, marked as nobody\'s (not this process\'s leftover), and a later run drops it once nothing uses it', async () => {
+    const role = `vs_test_kept_role_${process.pid}`;
+    const table = `vs_test_kept_dep_${process.pid}`;
+    const dir = mkdtempSync(join(tmpdir(), 'verify-schema-kept-role-'));
+    try {
+      for (const side of ['reference', 'migrations']) mkdirSync(join(dir, side));
+      const sql = `CREATE TABLE t (id int);\nGRANT SELECT ON t TO ${role};\n`;
+      writeFileSync(join(dir, 'reference', 'schema.sql'), sql);
+      writeFileSync(join(dir, 'migrations', 'V1__t.sql'), sql);
+      const check = () => runCli(['--reference', join(dir, 'reference'), '--migrations', join(dir, 'migrations'), '--database-url', TEST_SERVER_URL!, '--no-cache'], { cwd: dir });
+      // A run makes the role, and something outside the run (here a grant in the URL's database, as a checkpoint
+      // database's would be) comes to depend on it before the run ends: DROP ROLE is refused.
+      await serverQuery(`CREATE TABLE public.${table} ()`);
+      const first = check();
+      let granted = false;
+      for (let i = 0; i < 400 && !granted; i++) {
+        granted = await serverQuery(`GRANT SELECT ON public.${table} TO ${role}`).then(() => true, () => false);
+        if (!granted) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(granted).toBe(true);
+      expect((await first).exitCode).toBe(0);
+      const [kept] = await serverQuery<{ note: string }>(`SELECT shobj_description(oid, 'pg_authid') AS note FROM pg_roles WHERE rolname = $1`, [role]);
+      expect(kept?.note).toMatch(/^verify-schema scratch role, kept while/);
+      expect((await leftoversOf(process.pid)).roles).not.toContain(role);
+      // Once nothing uses it, the next run that finds no other run's scratch database drops it.
+      await serverQuery(`DROP TABLE public.${table}`);
+      expect((await check()).exitCode).toBe(0);
+      expect(await serverQuery(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [role])).toEqual([]);
+    } finally {
+      await serverQuery(`DROP TABLE IF EXISTS public.${table}`);
+      await serverQuery(`DROP ROLE IF EXISTS ${role}`);
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -6,7 +6,7 @@ import { maskSecrets, withDatabase, type ConnectionUrl } from './connection-url.
 import { asPostgresError, type Engine, type EngineInfo, type ScratchDatabase, type ScratchRequest } from './scratch-database.js';
 import { readServerVersion, ServerConnection, startsWithPattern } from './server-connection.js';
 import { CHECKPOINT_DATABASE_PREFIX, ServerCheckpoints } from './server-checkpoints.js';
-import { dropLeftovers, holdRoles, SCRATCH_MARK, SCRATCH_PREFIX, scratchDatabaseNote, scratchRoleNote, whenRoleUnused } from './server-leftovers.js';
+import { dropLeftovers, holdRoles, keptRoleNote, SCRATCH_MARK, SCRATCH_PREFIX, scratchDatabaseNote, scratchRoleNote, whenRoleUnused } from './server-leftovers.js';
 
 export interface ServerEngineOptions {
   url: ConnectionUrl;
@@ -249,8 +249,10 @@ export class ServerEngine implements Engine {
           try {
             await admin.exec(`DROP ROLE IF EXISTS ${quoteIdentIfNeeded(role)}`);
           } catch (error) {
-            // 2BP01: another run's scratch database still uses it; that run drops it when it ends.
+            // 2BP01: a checkpoint database (or another run's scratch database) still uses it. It stays, marked as
+            // nobody's: a later run drops it once nothing uses it, and it is not this process's leftover.
             if (asPostgresError(error)?.code !== '2BP01') throw error;
+            await admin.exec(`COMMENT ON ROLE ${quoteIdentIfNeeded(role)} IS '${keptRoleNote()}'`).catch(() => undefined);
           }
         });
       }

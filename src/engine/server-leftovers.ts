@@ -24,6 +24,14 @@ export function scratchRoleNote(user: string): string {
   return `${SCRATCH_MARK} role, created for pid ${process.pid} on ${thisHost()} by ${user.replace(/['",;]/g, '')}; safe to drop`;
 }
 
+/**
+ * The mark of a role a checkpoint database still uses, so this run could not drop it: it names no process, as
+ * no run is its owner now; the next run that finds no other run's scratch database drops it with the rest.
+ */
+export function keptRoleNote(): string {
+  return `${SCRATCH_MARK} role, kept while a checkpoint database uses it; safe to drop when none does`;
+}
+
 /** The process and host a comment names; host is undefined in comments of older versions (pid only). */
 function ownerOf(note: string | null): { pid: number; host?: string } | undefined {
   const match = /\bpid (\d+)(?: on ([^,;\s]+))?(?=[\s,;])/.exec(note ?? '');
