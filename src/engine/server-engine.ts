@@ -243,6 +243,10 @@ export class ServerEngine implements Engine {
           ? await admin.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE ${marked}`)
           : await admin.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE rolname = ANY($1) AND ${marked}`, [roles])
       ).map((r) => r.rolname);
+      // This run no longer uses its roles: give up its own shared locks first. Two runs ending together, each
+      // still holding its shared lock while it asks for the exclusive one, would each leave the role to the
+      // other, and neither would drop it.
+      await admin.query('SELECT pg_advisory_unlock_all()');
       for (const role of roles) {
         // A role another run holds is left for that run to drop.
         await whenRoleUnused(admin, role, async () => {
