@@ -1,6 +1,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { isProcessRunning } from './process-running.js';
 
 /**
  * The embedded engine's scratch data directories live in shared memory (or the temporary folder). A run
@@ -20,15 +21,6 @@ export function scratchPrefix(root: string): string {
   return join(root, `verify-schema-${hostTag()}-${process.pid}-`);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes the scratch directories and staging files in `root` that runs on this host left behind when they
@@ -49,7 +41,7 @@ export async function sweepScratchLeftovers(root: string): Promise<string[]> {
     const match = pattern.exec(name);
     if (!match || match[1] !== host) continue;
     const pid = Number(match[2]);
-    if (pid === process.pid || isAlive(pid)) continue;
+    if (pid === process.pid || isProcessRunning(pid)) continue;
     try {
       await rm(join(root, name), { recursive: true, force: true });
       removed.push(name);

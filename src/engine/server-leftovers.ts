@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { isProcessRunning } from './process-running.js';
 import { quoteIdentIfNeeded } from '../catalog/catalog-object.js';
 import { asPostgresError } from './scratch-database.js';
 import type { ConnectionUrl } from './connection-url.js';
@@ -38,20 +39,10 @@ function ownerOf(note: string | null): { pid: number; host?: string } | undefine
   return match ? { pid: Number(match[1]), host: match[2] } : undefined;
 }
 
-/** The process is running on this machine (a process of another user counts: EPERM). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Made by a process of this machine that no longer runs: nobody will drop it but a later run. */
 function leftByGoneProcess(note: string | null): number | undefined {
   const owner = ownerOf(note);
-  return owner && owner.host === thisHost() && !isRunning(owner.pid) ? owner.pid : undefined;
+  return owner && owner.host === thisHost() && !isProcessRunning(owner.pid) ? owner.pid : undefined;
 }
 
 /**
@@ -114,7 +105,7 @@ export async function cleanupServer(url: ConnectionUrl): Promise<CleanupResult> 
     const inUse = (note: string | null): boolean => {
       const owner = ownerOf(note);
       // Comments of older versions name no host: a running process of that pid here may be it.
-      const running = owner !== undefined && (owner.host === undefined || owner.host === thisHost()) && isRunning(owner.pid);
+      const running = owner !== undefined && (owner.host === undefined || owner.host === thisHost()) && isProcessRunning(owner.pid);
       if (running) pids.add(owner.pid);
       return running;
     };
