@@ -83,8 +83,12 @@ describe.skipIf(!TEST_SERVER_URL)(`server engine on a real server${TEST_SERVER_U
       // --no-cache: catalogs cached by earlier tests would need no database at all.
       expectOneLineError(await run([...fixture('column-drift'), '--no-cache', '--database-url', url]), `role "${role}" may not create databases on 127.0.0.1:5432 (it needs CREATEDB)`);
       await serverQuery(`ALTER ROLE ${role} CREATEDB`);
-      // The roles scenario needs roles made for the run: the scratch databases are created, then dropped again.
-      expectOneLineError(await run([...fixture('roles-on-both-sides'), '--no-cache', '--database-url', url]), `may not create the roles the SQL uses (App Auditor, app_reader, app_writer) on 127.0.0.1:5432 (it needs CREATEROLE)`);
+      // SQL that needs a role made for the run: the scratch databases are created, then dropped again. The role is
+      // this test's own: a golden scenario running beside it on the same server may have made a shared one.
+      const reader = `verify_schema_test_limited_reader_${process.pid}`;
+      const sql = `CREATE TABLE t (id int);\nGRANT SELECT ON t TO ${reader};\n`;
+      const dir = scenario({ 'reference/schema.sql': sql, 'migrations/V1__t.sql': sql });
+      expectOneLineError(await run(['--reference', join(dir, 'reference'), '--migrations', join(dir, 'migrations'), '--no-cache', '--database-url', url]), `may not create the roles the SQL uses (${reader}) on 127.0.0.1:5432 (it needs CREATEROLE)`);
       expect(await leftoversOf(process.pid)).toEqual({ databases: [], roles: [] });
     } finally {
       await serverQuery(`DROP ROLE ${role}`);
