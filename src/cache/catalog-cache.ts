@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Catalog, CatalogObject, CatalogObjectKind } from '../catalog/catalog-object.js';
-import { registerCleanup } from '../engine/cleanup.js';
+import { writeFileAtomically } from './write-file-atomically.js';
 
 const MAX_ENTRIES = 64;
 
@@ -27,18 +26,7 @@ export class CatalogCache {
   async put(key: string, catalog: Catalog): Promise<void> {
     const text = JSON.stringify({ key, kinds: [...catalog].map(([kind, objects]) => [kind, [...objects.values()]]) });
     await mkdir(this.dir, { recursive: true });
-    // Written under a temporary name and renamed: a concurrent reader sees the old entry or the new one.
-    const temporary = `${this.path(key)}.${process.pid}-${randomUUID()}.tmp`;
-    const unregister = registerCleanup(() => rm(temporary, { force: true }));
-    try {
-      await writeFile(temporary, text);
-      await rename(temporary, this.path(key));
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    } finally {
-      unregister();
-    }
+    await writeFileAtomically(this.path(key), text);
     await evictOldest(this.dir, MAX_ENTRIES);
   }
 

@@ -1,9 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { ParseTrees } from '../parse/parse-sql.js';
 import { TOOL_VERSION } from '../report/tool-version.js';
+import { writeFileAtomically } from './write-file-atomically.js';
 
 /** Bumped whenever what is stored changes shape. */
 const FORMAT = 1;
@@ -50,13 +51,7 @@ export class ParseTreeCache implements ParseTrees {
     const lines = [...this.used].map(([key, json]) => `${key} ${json}\n`);
     const dir = join(this.path, '..');
     await mkdir(dir, { recursive: true });
-    const temporary = `${this.path}.${process.pid}-${randomUUID()}.tmp`;
-    try {
-      await writeFile(temporary, lines.join(''));
-      await rename(temporary, this.path);
-    } finally {
-      await rm(temporary, { force: true });
-    }
+    await writeFileAtomically(this.path, lines.join(''));
   }
 }
 

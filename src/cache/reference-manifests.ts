@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { evictOldest } from './catalog-cache.js';
 import { sha256 } from './cache-keys.js';
+import { writeFileAtomically } from './write-file-atomically.js';
 import type { ReferenceManifest } from './reference-reuse.js';
 
 const MAX_ENTRIES = 16;
@@ -26,9 +26,7 @@ export class ReferenceManifests {
 
   async put(base: string, manifest: ReferenceManifest): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    const temporary = `${this.path(base)}.${process.pid}-${randomUUID()}.tmp`;
-    await writeFile(temporary, JSON.stringify(manifest));
-    await rename(temporary, this.path(base));
+    await writeFileAtomically(this.path(base), JSON.stringify(manifest));
     await evictOldest(this.dir, MAX_ENTRIES);
   }
 

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { EngineError } from '../errors.js';
 import { pathExists } from '../path-exists.js';
+import { writeFileAtomically } from '../cache/write-file-atomically.js';
 import { trace } from '../trace.js';
 import { extractTarball } from './extract-tarball.js';
 import type { SharedModules } from './pglite-settings.js';
@@ -99,9 +100,7 @@ export async function writePackagedTemplate(version: string, shared: SharedModul
   const building = await mkdtemp(join(folder, '.building-'));
   try {
     await initialiseDataDir(building, shared, initdb);
-    const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, gzipSync(await tarballOfTree(building), { level: 9 }));
-    await rename(temporary, path);
+    await writeFileAtomically(path, gzipSync(await tarballOfTree(building), { level: 9 }));
   } finally {
     await rm(building, { recursive: true, force: true });
   }
