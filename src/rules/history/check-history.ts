@@ -1,5 +1,5 @@
 import { readFile, realpath } from 'node:fs/promises';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { displayPath } from '../../inputs/display-path.js';
 import { compareVersions, parseFlywayName } from '../../inputs/formats/flyway-naming.js';
 import type { MigrationSource } from '../../inputs/resolve-inputs.js';
@@ -50,15 +50,15 @@ export async function checkMigrationHistory(options: HistoryCheckOptions): Promi
   if (flyway) result.findings.push(...misnamed(files, show), ...duplicateVersions(byVersion, show));
   if (files.length === 0) return result;
 
-  const top = await git(dirname(files[0].path), ['rev-parse', '--show-toplevel']);
-  if (!top.ok) {
-    result.warnings.push(top.missing ? `${SKIPPED} skipped: git is not installed` : `${SKIPPED} skipped: ${show(dirname(files[0].path))} is not inside a git repository`);
+  // One git process for the check every run makes: ls-files from the first file's folder, its output read
+  // relative to that folder. The repository's root is only looked up for the checks against a base revision.
+  const from = await realpath(dirname(files[0].path));
+  const listed = await git(from, ['ls-files', '-z', '--', ...(await Promise.all(locations.map(async (l) => toGitPath(from, await realpath(l)) || '.')))]);
+  if (!listed.ok) {
+    result.warnings.push(listed.missing ? `${SKIPPED} skipped: git is not installed` : `${SKIPPED} skipped: ${show(dirname(files[0].path))} is not inside a git repository`);
     return result;
   }
-  const root = await realpath(top.stdout.toString('utf8').trim());
-  for (const f of files) f.gitPath = toGitPath(root, await realpath(f.path));
-  const specs = await Promise.all(locations.map(async (l) => toGitPath(root, await realpath(l))));
-  result.findings.push(...(await untracked(root, specs, files, show, options.ci)));
+  result.findings.push(...(await untracked(from, listed.stdout, files, show, options.ci)));
 
   if (!flyway) {
     if (options.baseRef) result.warnings.push(`${SKIPPED} against ${options.baseRef} skipped: they follow Flyway's rules (checksums, versions), and these migrations are ${options.format}'s`);
@@ -69,11 +69,15 @@ export async function checkMigrationHistory(options: HistoryCheckOptions): Promi
     return result;
   }
   const base = options.baseRef;
-  const exists = await git(root, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`]);
-  if (!exists.ok) {
+  const top = await git(from, ['rev-parse', '--show-toplevel']);
+  const exists = top.ok ? await git(from, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`]) : top;
+  if (!top.ok || !exists.ok) {
     result.warnings.push(`${SKIPPED} against ${base} skipped: git does not know that revision; fetch it first (e.g. git fetch origin ${base.replace(/^origin\//, '')})`);
     return result;
   }
+  const root = await realpath(top.stdout.toString('utf8').trim());
+  for (const f of files) f.gitPath = toGitPath(root, await realpath(f.path));
+  const specs = await Promise.all(locations.map(async (l) => toGitPath(root, await realpath(l))));
   result.findings.push(...(await againstBase({ root, base, specs, files, byVersion, show })));
   return result;
 }
@@ -100,14 +104,19 @@ function duplicateVersions(byVersion: Map<string, MigrationOnDisk[]>, show: (pat
   );
 }
 
-/** Migration files git does not track: they will not be in the commit that deploys (an error in CI). */
-async function untracked(root: string, specs: string[], files: MigrationOnDisk[], show: (path: string) => string, ci?: boolean): Promise<Finding[]> {
-  const tracked = await git(root, ['ls-files', '-z', '--', ...specs]);
-  if (!tracked.ok) return [];
-  const names = new Set(tracked.stdout.toString('utf8').split('\0'));
+/** Migration files git does not track (`listed`: `git ls-files -z` run in `from`): they will not be in the commit that deploys (an error in CI). */
+async function untracked(from: string, listed: Buffer, files: MigrationOnDisk[], show: (path: string) => string, ci?: boolean): Promise<Finding[]> {
+  const tracked = new Set(
+    listed
+      .toString('utf8')
+      .split('\0')
+      .filter(Boolean)
+      .map((name) => resolve(from, name)),
+  );
   const severity: Severity = ci ? 'error' : 'warning';
+  const real = await Promise.all(files.map((f) => realpath(f.path)));
   return files
-    .filter((f) => !names.has(f.gitPath!))
+    .filter((_, i) => !tracked.has(real[i]))
     .map((f) => ({ ...finding('migration-untracked', 'untracked', show(f.path), `${show(f.path)} is not tracked by git: it will not be in the commit that deploys; git add it (or delete it)`, {}), severity }));
 }
 
