@@ -53,7 +53,7 @@ export class PgliteEngine implements Engine {
     // meanwhile; initdb's module is only needed when the package ships no template for this PGlite.
     const modules = sharedModules();
     modules.catch(() => undefined);
-    sweepOnce();
+    sweepLeftovers();
     const template = ensureTemplate(options.cacheDir, pgliteVersion(), async () => ({ shared: await modules, initdb: await compileInitdb() }));
     const [shared, { dir, tarball }] = await Promise.all([modules, template]);
     trace('engine: WebAssembly compiled, template ready');
@@ -150,12 +150,12 @@ function scratchRoot(): string {
   return existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 }
 
-let swept = false;
-
-/** Once per process, off the critical path: what killed runs left in the scratch folder (see scratch-leftovers.ts). */
-function sweepOnce(): void {
-  if (swept) return;
-  swept = true;
+/**
+ * Off the critical path, at every engine start (one directory listing): what killed runs left in the scratch
+ * folder (see scratch-leftovers.ts). Not once per process: a process that runs many checks (the API, a test
+ * runner) outlives runs that other processes had killed meanwhile.
+ */
+function sweepLeftovers(): void {
   sweepScratchLeftovers(scratchRoot())
     .then((removed) => removed.length && trace(`engine: removed ${removed.length} scratch directories of killed runs`))
     .catch(() => undefined);
