@@ -38,7 +38,7 @@ function runProcess(args: string[], cwd: string, env: NodeJS.ProcessEnv, limitMs
 describe('a fatal error on one side ends the run at once', () => {
   // The migrations side fails on its first statement (a down migration run as an up one) while the
   // reference side is still starting or applying: the other side's worker must be stopped, not waited for.
-  it('the embedded engine exits within seconds after a migrations failure, 8 runs, whatever the reference side is doing', { timeout: 600_000 }, async () => {
+  it('the embedded engine exits within seconds after a migrations failure, 4 runs, whatever the reference side is doing', { timeout: 600_000 }, async () => {
     const dir = tempDir('verify-schema-fatal-');
     const write = (path: string, text: string) => {
       mkdirSync(join(dir, path, '..'), { recursive: true });
@@ -54,7 +54,7 @@ describe('a fatal error on one side ends the run at once', () => {
     const env = { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', VERIFY_SCHEMA_DATABASE_URL: '', VERIFY_SCHEMA_CACHE_DIR: defaultCacheDir(join(import.meta.dirname, '..')) };
     const runs: Exit[] = [];
     // Two at a time: the machine is small, and concurrency varies the timing the race depends on.
-    for (let i = 0; i < 8; i += 2) {
+    for (let i = 0; i < 4; i += 2) {
       runs.push(...(await Promise.all([0, 1].map((j) => runProcess(['--reference', join(dir, (i + j) % 2 ? 'large' : 'slow'), ...migrations, '--no-cache'], dir, env, 120_000)))));
     }
     for (const run of runs) {

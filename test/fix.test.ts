@@ -1,5 +1,5 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FixResult } from '../src/fix/fix-schema.js';
 import { nextMigration, WRITABLE_FORMATS } from '../src/fix/next-migration.js';
@@ -11,15 +11,17 @@ import { tempDir } from './helpers/temp-dir.js';
 
 /**
  * `verify-schema fix` on every drift fixture (every scenario whose check exits 1), on every engine: the
- * generated migration, with --allow-data-loss, is proven by the fix itself, and appended as the last
- * migration it makes the check pass. New fixtures are picked up on their own, and every one of them must be
+ * generated migration, with --allow-data-loss, is proven by the fix itself, and written as the next migration
+ * in the scenario's tool layout (or appended as the last file) it makes the check pass. New fixtures are picked up on their own, and every one of them must be
  * fixed: there is no list of exceptions. Scenarios that are not drift (bad input exiting 2, a migration that
  * fails to apply, lint/history/order findings only) are not fix's to solve and are left out by driftScenarios.
  * Scenarios run concurrently: each run cleans up only what it started.
  */
-// Scenario folders have no node_modules, so the engine cache would default to the system temp folder, which
-// other checkouts' test runs on this machine share: this file keeps its own.
-process.env.VERIFY_SCHEMA_CACHE_DIR ??= join(import.meta.dirname, '..', 'node_modules', '.cache', 'verify-schema-fix-test');
+// The copies of scenarios have no node_modules, so the engine cache would default to the system temp folder,
+// which other checkouts' test runs on this machine share: this file's runs use a cache folder of their own.
+const cacheDir = tempDir('verify-schema-fix-cache-');
+const env = { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: undefined, VERIFY_SCHEMA_CACHE_DIR: cacheDir };
+const cli = (args: string[], cwd: string) => runCli(args, { cwd, env });
 
 const DRIFT = new Set(['missing', 'extra', 'changed', 'renamed']);
 
@@ -36,8 +38,9 @@ const driftScenarios = discoverScenarios().filter((s) => {
   return expected.exitCode === 1 && (expected.findings ?? []).some((f) => ['missing', 'extra', 'changed', 'renamed'].includes(f.change) && f.code === `${f.kind}-${f.change}`);
 });
 
-async function fix(args: string[], cwd?: string): Promise<{ exitCode: number; result: FixResult; stderr: string }> {
-  const run = await runCli(['fix', ...args, '--no-cache', '--format', 'json'], cwd ? { cwd } : {});
+/** `fix --no-cache --format json`: every run applies its SQL for real (the cache is tested in test/cache.test.ts). */
+async function fix(args: string[], cwd: string): Promise<{ exitCode: number; result: FixResult; stderr: string }> {
+  const run = await cli(['fix', ...args, '--no-cache', '--format', 'json'], cwd);
   if (run.exitCode === 2) throw new Error(`fix could not run: ${run.stderr}`);
   return { exitCode: run.exitCode, result: JSON.parse(run.stdout) as FixResult, stderr: run.stderr };
 }
@@ -54,10 +57,19 @@ for (const engine of engines) {
     for (const scenario of driftScenarios) {
       it.concurrent(scenario.name, async () => {
         const dir = tempDir('verify-schema-fix-');
+        const original = [...scenarioArgs(scenario), ...engine.args];
+        // A scenario whose files are all in its folder gets the fix --written into a copy of it, in its tool's
+        // layout, as a user would; one that reads files elsewhere (the demo) gets it as a file (--output).
+        // Flyway runs repeatable migrations (R__) after every versioned one, so a fix written as the next
+        // versioned migration runs before them on a new database: those scenarios take it as the last file.
+        const inFolder = !hasRepeatables(scenario.dir) && original.every((a) => !isAbsolute(a) || (!relative(scenario.dir, a).startsWith('..') && !a.includes('/../')));
+        const checkDir = inFolder ? join(dir, 'copy') : scenario.dir;
+        if (inFolder) cpSync(scenario.dir, checkDir, { recursive: true });
+        const args = original.map((a) => a.replace(scenario.dir, checkDir));
+        // graphile-migrate takes the next migration in current.sql, which the check applies with --include-current.
+        if (inFolder && scenario.name.startsWith('graphile-migrate') && !args.includes('--include-current')) args.push('--include-current');
         const migration = join(dir, 'V999999__reconcile_reference.sql');
-        // --no-cache: every run applies its SQL for real (the cache is tested in test/cache.test.ts).
-        const args = [...scenarioArgs(scenario), ...engine.args, '--no-cache'];
-        const { exitCode, result } = await fix([...args, '--allow-data-loss', '--output', migration], scenario.dir);
+        const { exitCode, result } = await fix([...args, '--allow-data-loss', ...(inFolder ? ['--write'] : ['--output', migration])], checkDir);
         expect({ status: result.status, error: result.proof.error, remaining: result.proof.remaining.map((f) => `${f.code} ${f.object}`), unsupported: result.unsupported }).toEqual({
           status: 'proven',
           error: undefined,
@@ -65,25 +77,13 @@ for (const engine of engines) {
           unsupported: [],
         });
         expect(exitCode).toBe(0);
-        expect(readFileSync(migration, 'utf8')).toBe(result.sql);
-        // The check itself, with the migration appended as the last one, on every engine: the proof above runs
-        // the same code, but the check is what a user runs after adding the migration.
-        let checkArgs = [...args, '--migrations', migration];
-        let checkDir = scenario.dir;
         expect(WRITABLE_FORMATS).toContain(result.inputs.migrationFormat);
-        if (result.inputs.migrationFormat !== 'flyway') {
-          // Another tool's folder takes the fix in that tool's layout: --write it into a copy of the scenario.
-          checkDir = join(dir, 'copy');
-          cpSync(scenario.dir, checkDir, { recursive: true });
-          checkArgs = args.map((a) => a.replace(scenario.dir, checkDir));
-          expect(checkArgs.filter((a) => a.startsWith(scenario.dir))).toEqual([]);
-          // graphile-migrate takes the next migration in current.sql, which the check applies with --include-current.
-          if (result.inputs.migrationFormat === 'graphile-migrate' && !checkArgs.includes('--include-current')) checkArgs.push('--include-current');
-          const written = await runCli(['fix', ...checkArgs, '--allow-data-loss', '--write'], { cwd: checkDir });
-          expect(written.stdout).toMatch(result.inputs.migrationFormat === 'graphile-migrate' ? /^wrote .*current\.sql/m : /^wrote .*reconcile_reference/m);
-          expectToolLayout(result.inputs.migrationFormat, checkDir, written.stdout);
-        }
-        const check = await runCli([...checkArgs, '--format', 'json'], { cwd: checkDir });
+        if (inFolder) expectToolLayout(result.inputs.migrationFormat, checkDir, result.written!, result.sql);
+        else expect(readFileSync(migration, 'utf8')).toBe(result.sql);
+        // The check itself, with the migration added: what a user runs next, reading the folder in the tool's
+        // layout. On the embedded engine only: what the server does with the fix is the proof's, above.
+        if (engine.name !== 'pglite') return;
+        const check = await cli([...args, ...(inFolder ? [] : ['--migrations', migration]), '--no-cache', '--format', 'json'], checkDir);
         const report = JSON.parse(check.stdout) as Report;
         expect(report.findings.filter((f) => DRIFT.has(f.change)).map((f) => `${f.code} ${f.object}`)).toEqual([]);
         // What is left is not drift: rules about the reference's own indexes, or what the scenario reports
@@ -98,11 +98,28 @@ for (const engine of engines) {
   });
 }
 
-/** What `fix --write` added, in the tool's own layout (the check above proves the tool's reader takes it). */
-function expectToolLayout(format: string, dir: string, stdout: string): void {
-  const wrote = join(dir, /^wrote (\S+)/m.exec(stdout)![1]);
+/** What `fix --write` added (`written`, relative to `dir`), in the tool's own layout (the check proves the tool's reader takes it). */
+function expectToolLayout(format: string, dir: string, written: string, sql: string): void {
+  const wrote = join(dir, written);
   const text = readFileSync(wrote, 'utf8');
   switch (format) {
+    case 'flyway':
+      expect(wrote).toMatch(/\/V\d+__reconcile_reference\.sql$/);
+      expect(text).toBe(sql);
+      break;
+    case 'golang-migrate':
+      expect(wrote).toMatch(/\/\d+_reconcile_reference\.up\.sql$/);
+      expect(text).toBe(sql);
+      expect(existsSync(wrote.replace(/\.up\.sql$/, '.down.sql'))).toBe(true);
+      break;
+    case 'goose':
+      expect(wrote).toMatch(/\/\d+_reconcile_reference\.sql$/);
+      expect(text).toMatch(/^-- \+goose Up\n[^]*\n-- \+goose Down\n$/);
+      break;
+    case 'dbmate':
+      expect(wrote).toMatch(/\/\d+_reconcile_reference\.sql$/);
+      expect(text).toMatch(/^-- migrate:up( transaction:false)?\n/);
+      break;
     case 'sqitch': {
       // A change as `sqitch add` makes one: deploy/revert/verify scripts with the templates' headers, a plan line.
       expect(wrote).toMatch(/\/deploy\/reconcile_reference\.sql$/);
@@ -122,6 +139,10 @@ function expectToolLayout(format: string, dir: string, stdout: string): void {
       expect(wrote).toMatch(/\/supabase\/migrations\/\d{14}_reconcile_reference\.sql$/);
       break;
   }
+}
+
+function hasRepeatables(dir: string): boolean {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).some((f) => /(^|\/)R__[^/]*\.sql$/.test(f));
 }
 
 const fixture = (name: string) => discoverScenarios().find((s) => s.name === name)!;
@@ -146,7 +167,7 @@ describe('fix: safety and output', () => {
 
   it('withholds what can lose data without --allow-data-loss, names each, and exits 1', async () => {
     const s = fixture('column-drift');
-    const run = await runCli(['fix', ...scenarioArgs(s), '--no-cache'], { cwd: s.dir });
+    const run = await cli(['fix', ...scenarioArgs(s), '--no-cache'], s.dir);
     expect(run.exitCode).toBe(1);
     expect(run.stdout).not.toMatch(/^ALTER TABLE public\.accounts DROP COLUMN/m);
     expect(run.stdout).toContain('-- Withheld (they can lose data; run with --allow-data-loss to include them):');
@@ -162,7 +183,7 @@ describe('fix: safety and output', () => {
 
   it('proves the demo: the guide V006 equivalent, online forms, outside a transaction', async () => {
     const s = fixture('guide-without-v006');
-    const run = await runCli(['fix', ...scenarioArgs(s), '--no-cache'], { cwd: s.dir });
+    const run = await cli(['fix', ...scenarioArgs(s), '--no-cache'], s.dir);
     expect(run.stderr).toMatch(/✓ fix proven: 5 statements, outside a transaction/);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('-- Proven: applied after the migrations on pglite');
@@ -197,14 +218,14 @@ describe('fix: safety and output', () => {
     const dir = tempDir('verify-schema-fix-write-');
     cpSync(join(s.dir, 'migrations'), join(dir, 'migrations'), { recursive: true });
     const before = readdirSync(join(dir, 'migrations')).sort();
-    const run = await runCli(['fix', '--reference', join(s.dir, 'reference'), '--migrations', join(dir, 'migrations'), '--write', '--no-cache'], { cwd: dir });
+    const run = await cli(['fix', '--reference', join(s.dir, 'reference'), '--migrations', join(dir, 'migrations'), '--write', '--no-cache'], dir);
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     const added = readdirSync(join(dir, 'migrations')).filter((f) => !before.includes(f));
     expect(added).toHaveLength(1);
     expect(added[0]).toMatch(/^V\d+__reconcile_reference\.sql$/);
     expect(run.stdout).toContain(`wrote migrations/${added[0]}`);
-    const again = await runCli(['fix', '--reference', join(s.dir, 'reference'), '--migrations', join(dir, 'migrations'), '--write', '--no-cache'], { cwd: dir });
+    const again = await cli(['fix', '--reference', join(s.dir, 'reference'), '--migrations', join(dir, 'migrations'), '--write', '--no-cache'], dir);
     expect(again.exitCode).toBe(0);
     expect(again.stdout).toContain('✓ nothing to fix');
     expect(readdirSync(join(dir, 'migrations'))).toHaveLength(before.length + 1);
@@ -241,7 +262,7 @@ describe('fix: safety and output', () => {
 
   it('bad input: one line, exit 2', async () => {
     const s = fixture('foreign-key-action');
-    const run = await runCli(['fix', ...scenarioArgs(s), '--write', '--output', 'x.sql'], { cwd: s.dir });
+    const run = await cli(['fix', ...scenarioArgs(s), '--write', '--output', 'x.sql'], s.dir);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toBe('verify-schema: error: fix takes --output FILE or --write, not both\n');
     expect(existsSync(join(s.dir, 'x.sql'))).toBe(false);
