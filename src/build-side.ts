@@ -60,6 +60,11 @@ export interface SideRequest {
    * throws, nothing is introspected or cached.
    */
   apply?: (db: ScratchDatabase, files: ParsedFile[], onFile?: OnFile) => Promise<void>;
+  /**
+   * Hand the scratch database to the caller once it is introspected, open, instead of closing it (the fix's
+   * proof goes on there); the caller closes it. A catalog from the cache comes without one.
+   */
+  keepOpen?: boolean;
 }
 
 /** How a side's catalog was obtained, for the report and for tests of the cache. */
@@ -75,7 +80,7 @@ const CHECKPOINT_WORTH_MS = 300;
  * Produces one side's catalog: from the catalog cache when nothing changed; else in a scratch database,
  * starting (migrations side) from the checkpoint of the longest unchanged prefix of the history.
  */
-export async function buildSideCatalog(request: SideRequest): Promise<{ catalog: Catalog; source: SideSource }> {
+export async function buildSideCatalog(request: SideRequest): Promise<{ catalog: Catalog; source: SideSource; db?: ScratchDatabase }> {
   const keys = request.cache ? chainKeys(request.cache.base, request.files) : [];
   const finalKey = keys.at(-1);
   if (request.cache && finalKey && !request.tracer) {
@@ -96,6 +101,7 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
   const { db, start } = await openSide(request, engine, store, keys);
   trace(`${request.side}: scratch database open${start ? ' from checkpoint' : ''}`, t);
   t = performance.now();
+  let kept = false;
   try {
     const first = start ? start.index + 1 : 0;
     // Roles are cluster-wide: a server's checkpoint (a database copy) does not hold them, so they are made
@@ -119,11 +125,18 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
     const catalog = await introspectCatalog(db, { ...request.introspect, versionNum: engine.info.versionNum });
     trace(`${request.side}: introspected`, t);
     if (request.cache && finalKey) await putCatalog(request, finalKey, catalog);
-    return { catalog, source: start ? { from: 'checkpoint', replayed: remaining.length, of: request.files.length } : { from: 'scratch', replayed: request.files.length } };
+    const source: SideSource = start ? { from: 'checkpoint', replayed: remaining.length, of: request.files.length } : { from: 'scratch', replayed: request.files.length };
+    if (request.keepOpen) {
+      kept = true;
+      return { catalog, source, db };
+    }
+    return { catalog, source };
   } finally {
-    const closing = performance.now();
-    await db.close();
-    trace(`${request.side}: closed`, closing);
+    if (!kept) {
+      const closing = performance.now();
+      await db.close();
+      trace(`${request.side}: closed`, closing);
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FixResult } from '../src/fix/fix-schema.js';
+import { fixSchema, type FixResult } from '../src/fix/fix-schema.js';
 import { nextMigration, WRITABLE_FORMATS } from '../src/fix/next-migration.js';
 import type { Report } from '../src/report/finding.js';
 import { discoverScenarios, scenarioArgs, type Expected } from './helpers/fixtures.js';
@@ -442,5 +442,23 @@ describe('fix --reference-side', () => {
     // Nothing is dropped or changed on the reference side: RLS and the FOR ALL policy the migrations lack are the other direction.
     expect(result.statements.every((x) => x.action === 'create')).toBe(true);
     expect(result.sql).toMatch(/-- \S*db\/schema\/02_indexes\/\nCREATE INDEX idx_integration_connections_workspace/);
+  });
+});
+
+describe('fix and the cache', () => {
+  it('proves the same fix when both catalogs come from the cache (no side is open then: the fix side is built from the checkpoint)', async () => {
+    const dir = project(
+      `CREATE TABLE a (id int PRIMARY KEY, name text NOT NULL);
+       CREATE INDEX a_name ON a (name);
+       CREATE VIEW a_names AS SELECT name FROM a;`,
+      `CREATE TABLE a (id int PRIMARY KEY, name text);
+       CREATE VIEW a_names AS SELECT id, name FROM a;`,
+    );
+    const options = { reference: ['reference'], migrations: ['migrations'], cwd: dir, cacheDir: tempDir('verify-schema-fix-cached-'), checkpointThresholdMs: 0 };
+    const first = await fixSchema(options);
+    const second = await fixSchema(options);
+    for (const run of [first, second]) expect({ status: run.status, error: run.proof.error, remaining: run.proof.remaining }).toEqual({ status: 'proven', error: undefined, remaining: [] });
+    expect(first.statements.map((s) => s.sql)).toEqual(expect.arrayContaining(['ALTER TABLE public.a ALTER COLUMN name SET NOT NULL', 'CREATE INDEX CONCURRENTLY a_name ON public.a USING btree (name)']));
+    expect(second.sql).toBe(first.sql);
   });
 });

@@ -1,4 +1,7 @@
 import { join } from 'node:path';
+import { applyMigrations, applyReference, resetSession } from '../apply/apply-statements.js';
+import { introspectCatalog } from '../catalog/introspect.js';
+import type { ScratchDatabase } from '../engine/scratch-database.js';
 import type { Catalog, CatalogObject } from '../catalog/catalog-object.js';
 import { isPlatformObject, platformObjects } from '../platforms/platform.js';
 import { diffCatalogs } from '../diff/diff-catalogs.js';
@@ -67,9 +70,9 @@ const GENERATED_FILE = 'generated fix';
 /**
  * The reconcile migration: applies both sides as the check does (the pipeline's scratch sides, with what
  * depends on what read from pg_depend), plans the SQL that turns the migrations' schema into the
- * reference's, then proves it on a third side, the fix side: the migrations plus the generated file, applied
- * as one more migration (from the history's checkpoint when there is one), read back and diffed with the
- * reference. Throws VerifyError (exit 2) when the inputs cannot be verified.
+ * reference's, then proves it: the generated file is applied as one more migration on the migrations side's
+ * scratch database, read back and diffed with the reference (see proveFix). Throws VerifyError (exit 2) when
+ * the inputs cannot be verified.
  */
 export async function fixSchema(options: FixOptions): Promise<FixResult> {
   const started = performance.now();
@@ -78,11 +81,14 @@ export async function fixSchema(options: FixOptions): Promise<FixResult> {
   const history = [...inputs.parsed.baseline, ...inputs.parsed.setup, ...inputs.parsed.migrations];
   const engineSettings = resolveEngineSettings(options, cwd);
   const engines = engineProvider(engineSettings);
+  let open: ScratchDatabase | undefined;
   try {
+    const toReference = options.referenceSide === true;
+    // The side the fix is proven on stays open: the proof applies the fix there (see proveFix).
     const request: ScratchSidesRequest = {
       sides: [
-        { name: 'reference', files: inputs.parsed.reference },
-        { name: 'migrations', files: history },
+        { name: 'reference', files: inputs.parsed.reference, keepOpen: toReference },
+        { name: 'migrations', files: history, keepOpen: !toReference },
       ],
       engines,
       options,
@@ -94,7 +100,7 @@ export async function fixSchema(options: FixOptions): Promise<FixResult> {
     const planned = planScratchSides(request);
     const plan: ScratchPlan = { ...planned, introspect: { ...planned.introspect, dependencies: true } };
     const [ref, mig] = await buildScratchSides(request, plan);
-    const toReference = options.referenceSide === true;
+    open = (toReference ? ref : mig).db;
     // The platform's own objects are on both sides only because its stand-in made them: never planned or reported.
     const platformKeys = inputs.platform ? await platformObjects(inputs.platform) : new Set<string>();
     const ignoreObject = (o: CatalogObject) => isPlatformObject(platformKeys, { kind: o.kind, object: o.key });
@@ -138,12 +144,13 @@ export async function fixSchema(options: FixOptions): Promise<FixResult> {
     const proofSide = toReference ? { name: 'reference' as const, files: inputs.parsed.reference } : { name: 'migrations' as const, files: history };
     // Nothing generated (only unsupported or withheld changes): the migrations themselves are what remains.
     const proof: FixResult['proof'] = fix.statements.length
-      ? await proveFix(body, { request, plan, side: proofSide, cwd, remainingOf, lint: !toReference })
+      ? await proveFix(body, { request, plan, side: proofSide, open, versionNum: info.versionNum, cwd, remainingOf, lint: !toReference })
       : { applied: true, remaining: remainingOf(toReference ? ref.catalog : mig.catalog) };
     const status: FixStatus = proof.applied && proof.remaining.length === 0 ? 'proven' : 'not-proven';
     const sql = render(status, proof).text;
     return { ...base, ok: status === 'proven' && fix.withheld.length === 0 && fix.unsupported.length === 0, status, sql, proof, durationMs: performance.now() - started };
   } finally {
+    await open?.close();
     await engines.close();
   }
 }
@@ -162,14 +169,20 @@ interface ProofInputs {
   plan: ScratchPlan;
   /** The side the fix is added to, with its own files. */
   side: { name: 'reference' | 'migrations'; files: ParsedFile[] };
+  /** That side's scratch database, still open after it was read; absent when its catalog came from the cache. */
+  open?: ScratchDatabase;
+  versionNum: number;
   cwd: string;
   remainingOf(catalog: Catalog): Finding[];
   lint: boolean;
 }
 
 /**
- * The fix side: the migrations side's files plus the fix as one more migration, with the migrations side's
- * cache keys, so it starts from the history's checkpoint when there is one. Failing to apply is a result.
+ * The fix side: the side's files plus the fix as one more file, read back and diffed. The fix is applied on
+ * the side's own scratch database, which holds exactly what its files made (reading it changed nothing; the
+ * session is reset as between two files). When the side's catalog came from the cache there is none: a fix
+ * side is built, with the side's cache keys, so it starts from the history's checkpoint when there is one.
+ * Failing to apply is a result.
  */
 async function proveFix(sql: string, p: ProofInputs): Promise<FixResult['proof']> {
   let fixFile: ParsedFile;
@@ -183,8 +196,15 @@ async function proveFix(sql: string, p: ProofInputs): Promise<FixResult['proof']
   // The migration-safety lint traces the fix as it is applied (locks taken, tables rewritten).
   const lint = p.lint ? new LintSession(new Set([fixFile]), files) : undefined;
   try {
-    const [side] = await buildScratchSides({ ...p.request, sides: [{ name: p.side.name, files }], ...(lint ? { migrationsTracer: lint } : {}) }, p.plan);
-    catalog = side.catalog;
+    if (p.open) {
+      await resetSession(p.open);
+      if (p.side.name === 'reference') await applyReference(p.open, [fixFile]);
+      else await applyMigrations(p.open, [fixFile], undefined, lint);
+      catalog = await introspectCatalog(p.open, { ...p.plan.introspect, versionNum: p.versionNum });
+    } else {
+      const [side] = await buildScratchSides({ ...p.request, sides: [{ name: p.side.name, files }], ...(lint ? { migrationsTracer: lint } : {}) }, p.plan);
+      catalog = side.catalog;
+    }
   } catch (error) {
     if (!(error instanceof VerifyError)) throw error;
     return { applied: false, error: error.message, remaining: [] };

@@ -1,4 +1,5 @@
 import type { Catalog } from '../../catalog/catalog-object.js';
+import type { ScratchDatabase } from '../../engine/scratch-database.js';
 import type { SourceLocator } from '../../locations/source-locator.js';
 import type { SideSourceInfo } from '../../report/finding.js';
 import type { SideName } from '../../report/side-words.js';
@@ -14,6 +15,8 @@ export interface BuiltSide {
   source?: SideSourceInfo;
   /** Index size and scan counts, read from a live database's statistics when a step wants them. */
   indexStats?: Map<string, IndexStats>;
+  /** The side's scratch database, still open, when the side asked to keep it (ScratchSidePlan.keepOpen); the caller closes it. */
+  db?: ScratchDatabase;
   /** The side could not be built, for a reason a step reports as a finding (the setup script stops); its catalog is empty. */
   stopped?: SideStopped;
 }

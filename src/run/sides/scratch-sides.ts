@@ -27,6 +27,8 @@ export interface ScratchSidePlan {
   files: ParsedFile[];
   /** Applies the files its own way (see SideRequest.apply); a SideStopped it throws makes a stopped side, not an error. */
   apply?: (db: ScratchDatabase, files: ParsedFile[], onFile?: OnFile) => Promise<void>;
+  /** Return the side's scratch database open (BuiltSide.db) when it was built in one; the caller closes it. */
+  keepOpen?: boolean;
 }
 
 export interface ScratchSidesRequest {
@@ -115,11 +117,12 @@ export async function buildScratchSides(request: ScratchSidesRequest, plan: Scra
         largest: request.sides.length > 1 && side === largest,
         ...(side.name === 'migrations' && request.migrationsTracer ? { tracer: request.migrationsTracer } : {}),
         ...(side.apply ? { apply: side.apply } : {}),
+        ...(side.keepOpen ? { keepOpen: true } : {}),
       });
       const locator = new SourceLocator(side.files, cwd);
       try {
         const built = await build;
-        return { name: side.name, catalog: built.catalog, source: built.source, locator };
+        return { name: side.name, catalog: built.catalog, source: built.source, locator, ...(built.db ? { db: built.db } : {}) };
       } catch (error) {
         if (side.apply && error instanceof SideStopped) return { name: side.name, catalog: new Map(), locator, stopped: error };
         throw error;
