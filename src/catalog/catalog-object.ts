@@ -95,6 +95,12 @@ export interface CatalogKind<K extends CatalogObjectKind = CatalogObjectKind> {
   /** Introspected only when this option is on (costs nothing otherwise). */
   optIn?: OptInKind;
   /**
+   * A cheap SQL condition ($1 as in query) that is true whenever the query could return a row: the kind's
+   * query is skipped when it is false. It may be true for more (a superset), never for less. Small schemas
+   * have none of most kinds, and each query costs a plan and catalog reads in a fresh database.
+   */
+  present?: string;
+  /**
    * What the object is, without its name, for kinds where a rename is worth one finding (indexes,
    * constraints, …): a missing and an extra object of the same table with the same signature are one rename.
    */

@@ -1,6 +1,6 @@
 import type { ScratchDatabase } from '../engine/scratch-database.js';
 import { loadParser } from '../parse/parse-sql.js';
-import type { Catalog, CatalogObject } from './catalog-object.js';
+import type { Catalog, CatalogKind, CatalogObject } from './catalog-object.js';
 import { CATALOG_KINDS } from './kinds/index.js';
 import { readDependencies } from './dependencies.js';
 import { trace } from '../trace.js';
@@ -29,7 +29,18 @@ const LIST_SCHEMAS = `
 
 /** Identifies the catalog queries of this build, so cached catalogs are never reused across query changes. */
 export function catalogQueriesFingerprint(versionNum: number): string {
-  return CATALOG_KINDS.map((k) => `${k.kind}:${k.query({ versionNum })}:${k.fields.map((f) => f.name).join(',')}`).join('\n');
+  return CATALOG_KINDS.map((k) => `${k.kind}:${k.present ?? ''}:${k.query({ versionNum })}:${k.fields.map((f) => f.name).join(',')}`).join('\n');
+}
+
+/** The kinds whose `present` condition is false, in one query: their own queries would return no row. */
+async function absentKinds(db: ScratchDatabase, kinds: CatalogKind[], schemaNames: string[]): Promise<Set<string>> {
+  const checked = kinds.filter((kind) => kind.present);
+  if (checked.length === 0) return new Set();
+  const sql = `SELECT ${checked.map((kind, i) => `${kind.present} AS k${i}`).join(', ')}`;
+  const began = performance.now();
+  const [row] = await db.query<Record<string, boolean>>(sql, sql.includes('$1') ? [schemaNames] : []);
+  trace(`${db.label}: checked which kinds are present`, began);
+  return new Set(checked.filter((_, i) => row?.[`k${i}`] === false).map((kind) => kind.kind));
 }
 
 /**
@@ -45,8 +56,14 @@ export async function introspectCatalog(db: ScratchDatabase, options: Introspect
   const wanted = options.schemas ? new Set(options.schemas) : undefined;
   const schemaNames = all.filter((s) => !excluded.has(s) && (!wanted || wanted.has(s)));
   const catalog: Catalog = new Map();
-  for (const kind of CATALOG_KINDS) {
-    if (kind.optIn && !options[kind.optIn]) continue;
+  const kinds = CATALOG_KINDS.filter((kind) => !kind.optIn || options[kind.optIn]);
+  const absent = await absentKinds(db, kinds, schemaNames);
+  for (const kind of kinds) {
+    if (absent.has(kind.kind)) {
+      trace(`${db.label}: introspected ${kind.kind} (none present)`);
+      catalog.set(kind.kind, new Map());
+      continue;
+    }
     const sql = kind.query({ versionNum: options.versionNum });
     const began = performance.now();
     const rows = await db.query<Record<string, any>>(sql, sql.includes('$1') ? [schemaNames] : []);

@@ -16,6 +16,7 @@ export const eventTriggers: CatalogKind<'event-trigger'> = {
     { name: 'function', label: 'function' },
     { name: 'enabled', label: 'enabled' },
   ],
+  present: `EXISTS (SELECT 1 FROM pg_event_trigger)`,
   query: () => `
     SELECT e.evtname AS name, e.evtevent AS event, coalesce(ARRAY(SELECT t FROM unnest(e.evttags) t ORDER BY 1), ARRAY[]::text[]) AS tags,
            format('%I.%I()', n.nspname, p.proname) AS function, e.evtenabled AS enabled

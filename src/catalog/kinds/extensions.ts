@@ -8,6 +8,7 @@ export interface ExtensionPayload {
 export const extensions: CatalogKind<'extension'> = {
   kind: 'extension',
   fields: [{ name: 'schema', label: 'schema' }],
+  present: `EXISTS (SELECT 1 FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql' AND n.nspname = ANY($1))`,
   query: () => `
     SELECT e.extname AS name, n.nspname AS schema, e.extversion AS version
       FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace

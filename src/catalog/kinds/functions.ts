@@ -31,6 +31,7 @@ export const functions: CatalogKind<'function'> = {
     { name: 'config', label: 'SET options' },
     { name: 'body', label: 'body', multiline: true },
   ],
+  present: `EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ANY($1))`,
   query: (ctx) => `
     SELECT n.nspname AS schema, p.proname AS name, p.prokind AS kind,
            pg_catalog.oidvectortypes(p.proargtypes) AS argument_types,

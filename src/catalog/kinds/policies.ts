@@ -13,6 +13,7 @@ export const policies: CatalogKind<'policy'> = {
     { name: 'withCheck', label: 'WITH CHECK expression', multiline: true },
   ],
   renameSignature: (o) => JSON.stringify(o.attributes),
+  present: `EXISTS (SELECT 1 FROM pg_policy)`,
   query: () => `
     SELECT n.nspname AS schema, c.relname AS table, p.polname AS name, p.polcmd AS command, p.polpermissive AS permissive,
            ARRAY(SELECT CASE WHEN r.oid = 0 THEN 'public' ELSE pg_get_userbyid(r.oid)::text END

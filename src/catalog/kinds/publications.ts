@@ -15,6 +15,7 @@ export const publications: CatalogKind<'publication'> = {
     { name: 'tables', label: 'tables' },
     { name: 'schemas', label: 'schemas' },
   ],
+  present: `EXISTS (SELECT 1 FROM pg_publication)`,
   query: (ctx) => {
     const v15 = ctx.versionNum >= 150000;
     const columns = v15

@@ -18,6 +18,7 @@ export const sequences: CatalogKind<'sequence'> = {
     { name: 'cycle', label: 'cycle' },
     { name: 'ownedBy', label: 'owned by' },
   ],
+  present: `EXISTS (SELECT 1 FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ANY($1))`,
   query: () => `
     SELECT n.nspname AS schema, c.relname AS name, format_type(s.seqtypid, NULL) AS type,
            s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min, s.seqmax::text AS max,

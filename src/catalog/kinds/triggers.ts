@@ -19,6 +19,7 @@ export const triggers: CatalogKind<'trigger'> = {
     { name: 'enabled', label: 'enabled' },
   ],
   renameSignature: (o) => `${withoutDefinitionName(String(o.attributes.definition))} ${o.attributes.enabled}`,
+  present: `EXISTS (SELECT 1 FROM pg_trigger WHERE NOT tgisinternal)`,
   query: (ctx) => `
     SELECT n.nspname AS schema, c.relname AS table, t.tgname AS name, pg_get_triggerdef(t.oid, true) AS definition,
            t.tgenabled AS enabled, p.oid::regprocedure::text AS function

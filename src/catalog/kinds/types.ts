@@ -19,6 +19,7 @@ export const types: CatalogKind<'type'> = {
     { name: 'constraints', label: 'constraints' },
     { name: 'attributes', label: 'attributes' },
   ],
+  present: `EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace LEFT JOIN pg_class c ON c.oid = t.typrelid WHERE t.typtype IN ('e', 'd', 'c', 'r') AND (t.typtype <> 'c' OR c.relkind = 'c') AND n.nspname = ANY($1))`,
   query: () => `
     SELECT n.nspname AS schema, t.typname AS name, t.typtype AS type,
            CASE WHEN t.typtype = 'e' THEN ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) END AS labels,

@@ -14,6 +14,7 @@ export const views: CatalogKind<'view'> = {
     { name: 'options', label: 'options' },
     { name: 'definition', label: 'definition', multiline: true },
   ],
+  present: `EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND n.nspname = ANY($1))`,
   query: () => `
     SELECT n.nspname AS schema, c.relname AS name, c.relkind = 'm' AS materialized, c.reloptions AS options,
            pg_get_viewdef(c.oid, true) AS definition
