@@ -15,10 +15,11 @@ reportMissingServer('a failed run cleans up only its own');
 
 /**
  * A statement that waits until the test opens the gate: on the server until a role of the gate's name exists
- * (roles are cluster-wide, so the test's own connection can make it), on PGlite a few seconds.
+ * (roles are cluster-wide, so the test's own connection can make it), on PGlite a few seconds — kept short:
+ * PGlite's pg_sleep spins, a core busy for the whole wait (the failing run takes about a second).
  */
 async function gate(engine: string): Promise<{ sql: string; open: () => Promise<void>; close: () => Promise<void> }> {
-  if (engine !== 'server') return { sql: 'SELECT pg_sleep(8);', open: async () => undefined, close: async () => undefined };
+  if (engine !== 'server') return { sql: 'SELECT pg_sleep(5);', open: async () => undefined, close: async () => undefined };
   const name = `vs_test_gate_${process.pid}_${Math.random().toString(16).slice(2, 8)}`;
   // Spelled in two parts: the tool must not take it for a role the SQL uses and make it itself.
   const [prefix, suffix] = [name.slice(0, 8), name.slice(8)];
