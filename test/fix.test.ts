@@ -60,8 +60,9 @@ for (const engine of engines) {
         const original = [...scenarioArgs(scenario), ...engine.args];
         // A scenario whose files are all in its folder gets the fix --written into a copy of it, in its tool's
         // layout, as a user would; one that reads files elsewhere (the demo) gets it as a file (--output).
-        // Flyway runs repeatable migrations (R__) after every versioned one, so a fix written as the next
-        // versioned migration runs before them on a new database: those scenarios take it as the last file.
+        // Flyway runs repeatable migrations (R__) after every versioned one, so the next versioned migration
+        // cannot change what they define ('fix --write and Flyway repeatable migrations' below): those
+        // scenarios take the fix as the last file.
         const inFolder = !hasRepeatables(scenario.dir) && original.every((a) => !isAbsolute(a) || (!relative(scenario.dir, a).startsWith('..') && !a.includes('/../')));
         const checkDir = inFolder ? join(dir, 'copy') : scenario.dir;
         if (inFolder) cpSync(scenario.dir, checkDir, { recursive: true });
@@ -460,5 +461,34 @@ describe('fix and the cache', () => {
     for (const run of [first, second]) expect({ status: run.status, error: run.proof.error, remaining: run.proof.remaining }).toEqual({ status: 'proven', error: undefined, remaining: [] });
     expect(first.statements.map((s) => s.sql)).toEqual(expect.arrayContaining(['ALTER TABLE public.a ALTER COLUMN name SET NOT NULL', 'CREATE INDEX CONCURRENTLY a_name ON public.a USING btree (name)']));
     expect(second.sql).toBe(first.sql);
+  });
+});
+
+describe('fix --write and Flyway repeatable migrations', () => {
+  it('proves the next versioned migration where Flyway runs it, before the repeatable ones, and writes it only when proven', async () => {
+    // The drift is in a table (the versioned migration can fix it) and in a view a repeatable migration defines (it cannot).
+    const dir = project(`CREATE TABLE a (id int PRIMARY KEY, note text);\nCREATE VIEW a_ids AS SELECT id FROM a WHERE id > 1;\n`, `CREATE TABLE a (id int PRIMARY KEY);\n`);
+    writeFileSync(join(dir, 'migrations', 'R__a_ids.sql'), 'CREATE OR REPLACE VIEW a_ids AS SELECT id FROM a;\n');
+    const args = ['fix', '--reference', 'reference', '--migrations', 'migrations', '--write', '--no-cache'];
+    const refused = await cli(args, dir);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stdout).toContain('the fix failed to apply as the next versioned migration, before the repeatable ones (migrations/R__a_ids.sql)');
+    expect(refused.stdout).toContain('change that in migrations/R__a_ids.sql');
+    expect(refused.stdout).toContain('nothing written: --write saves only a proven fix');
+    expect(readdirSync(join(dir, 'migrations')).sort()).toEqual(['R__a_ids.sql', 'V1__schema.sql']);
+    // --output places nothing: the fix is proven after every migration, as before.
+    const printed = await fix(['--reference', 'reference', '--migrations', 'migrations'], dir);
+    expect(printed.result.status).toBe('proven');
+    expect(printed.result.proof.beforeRepeatables).toBeUndefined();
+
+    // Once the repeatable migration has the view right, the rest is proven before it and written.
+    writeFileSync(join(dir, 'migrations', 'R__a_ids.sql'), 'CREATE OR REPLACE VIEW a_ids AS SELECT id FROM a WHERE id > 1;\n');
+    const written = await cli([...args, '--format', 'json'], dir);
+    const result = JSON.parse(written.stdout) as FixResult;
+    expect({ status: result.status, before: result.proof.beforeRepeatables, written: result.written }).toEqual({ status: 'proven', before: ['migrations/R__a_ids.sql'], written: 'migrations/V2__reconcile_reference.sql' });
+    expect(readFileSync(join(dir, 'migrations', 'V2__reconcile_reference.sql'), 'utf8')).toContain('-- Proven: applied as the next versioned migration, before the repeatable ones (migrations/R__a_ids.sql)');
+    const check = await cli(['--reference', 'reference', '--migrations', 'migrations', '--no-cache', '--format', 'json'], dir);
+    expect((JSON.parse(check.stdout) as Report).findings.map((f) => `${f.code} ${f.object}`)).toEqual([]);
+    expect(check.exitCode).toBe(0);
   });
 });

@@ -31,10 +31,11 @@ export interface FixOutput {
 export async function runFixCommand(options: FixOptions, out: FixOutput, io: Io): Promise<number> {
   if (out.output && out.write) throw new InputError('fix takes --output FILE or --write, not both');
   if (options.referenceSide && out.write) throw new InputError('--write saves a migration; with --reference-side use --output FILE (or the printed DDL) and put each group in its reference folder');
-  const result: FixResult = await fixSchema(options);
+  const result: FixResult = await fixSchema({ ...options, asNextMigration: out.write });
   let target: string | undefined;
   if (result.status !== 'nothing-to-fix') {
-    if (out.write) {
+    // Into the project's own migrations only what is proven: an unproven fix is printed (or --output), not saved.
+    if (out.write && result.status === 'proven') {
       // A project found without --migrations (a supabase/ or Sqitch project root): the files it read say where.
       const migrations = options.migrations?.length ? options.migrations : result.inputs.migrations;
       const file = await nextMigration(result.inputs.migrationFormat, migrations, io.cwd, { sql: result.sql, statements: result.statements.map((s) => s.sql), outsideTransaction: result.outsideTransaction }, { includeCurrent: options.includeCurrent });
@@ -51,7 +52,7 @@ export async function runFixCommand(options: FixOptions, out: FixOutput, io: Io)
   const messages = sqlToStdout ? io.stderr : io.stdout;
   if (out.format === 'json') io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else if (sqlToStdout) io.stdout.write(result.sql);
-  if (out.format === 'text') messages.write(verdict(result));
+  if (out.format === 'text') messages.write(verdict(result, out));
   return result.ok ? 0 : 1;
 }
 
@@ -65,7 +66,7 @@ async function save(path: string, text: string): Promise<void> {
 }
 
 /** What the user must know besides the SQL: the proof's verdict, the withheld and unsupported changes, what remains. */
-function verdict(result: FixResult): string {
+function verdict(result: FixResult, out: FixOutput): string {
   const lines: string[] = [];
   const seconds = `${(result.durationMs / 1000).toFixed(1)}s`;
   if (result.written) lines.push(`wrote ${result.written}`);
@@ -77,7 +78,12 @@ function verdict(result: FixResult): string {
   for (const w of result.withheld) lines.push(`withheld: ${w.kind} ${w.object}: ${w.reason}`);
   for (const u of result.unsupported) lines.push(`not generated: ${u.kind} ${u.object}: ${u.reason}`);
   for (const l of result.proof.lint ?? []) lines.push(`lint: ${l.code}: ${l.message}${l.migrationLocation ? ` (line ${l.migrationLocation.line})` : ''}`);
-  if (result.proof.error) lines.push(`the fix failed to apply after the migrations: ${result.proof.error}`);
+  const where = result.proof.beforeRepeatables ? `as the next versioned migration, before the repeatable ones (${result.proof.beforeRepeatables.join(', ')})` : 'after the migrations';
+  if (result.proof.error) lines.push(`the fix failed to apply ${where}: ${result.proof.error}`);
+  if (result.proof.beforeRepeatables && result.status === 'not-proven') {
+    lines.push(`Flyway runs repeatable migrations after every versioned one, so the next versioned migration cannot change what they define: change that in ${result.proof.beforeRepeatables.join(', ')} (Flyway runs a repeatable migration again whenever it changes)`);
+  }
+  if (out.write && result.status === 'not-proven') lines.push('nothing written: --write saves only a proven fix');
   if (result.proof.remaining.length) {
     lines.push('still different after applying the fix:');
     lines.push(formatText(remainingReport(result, result.proof.remaining)).trimEnd().split('\n').slice(0, -1).join('\n'));
@@ -85,7 +91,8 @@ function verdict(result: FixResult): string {
   const count = `${result.statements.length} statement${result.statements.length === 1 ? '' : 's'}${result.groups ? ` for ${result.groups.length} reference folder${result.groups.length === 1 ? '' : 's'}` : ''}`;
   if (result.status === 'proven') {
     const extra = result.withheld.length ? `; ${result.withheld.length} withheld (run with --allow-data-loss to include them)` : '';
-    lines.push(`${result.withheld.length ? '✗' : '✓'} fix proven: ${count}${result.outsideTransaction ? ', outside a transaction' : ''}${extra} — ${result.engine.name} ${result.engine.version}, ${seconds}`);
+    const placed = result.proof.beforeRepeatables ? ', before the repeatable migrations' : '';
+    lines.push(`${result.withheld.length ? '✗' : '✓'} fix proven: ${count}${result.outsideTransaction ? ', outside a transaction' : ''}${placed}${extra} — ${result.engine.name} ${result.engine.version}, ${seconds}`);
   } else {
     const why = result.proof.error ? 'it failed to apply' : `${result.proof.remaining.length} difference(s) remain${result.withheld.length ? ` (${result.withheld.length} statement(s) withheld: run with --allow-data-loss to include them)` : ''}`;
     lines.push(`✗ fix not proven: ${count}, ${why} — ${result.engine.name} ${result.engine.version}, ${seconds}`);

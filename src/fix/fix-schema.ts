@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { applyMigrations, applyReference, resetSession } from '../apply/apply-statements.js';
 import { introspectCatalog } from '../catalog/introspect.js';
 import type { ScratchDatabase } from '../engine/scratch-database.js';
@@ -25,6 +25,11 @@ import { renderFixSql, renderReferenceSql } from './render-fix-sql.js';
 export interface FixOptions extends VerifyOptions, FixPlanOptions {
   /** The other direction: DDL to add to the reference for what only the migrations make, proven on the reference side. */
   referenceSide?: boolean;
+  /**
+   * The fix is saved as the tool's next migration (--write), so it is proven where the tool runs that file:
+   * Flyway runs repeatable migrations (R__) after every versioned one, also after a new versioned one.
+   */
+  asNextMigration?: boolean;
 }
 
 export type FixStatus = 'nothing-to-fix' | 'proven' | 'not-proven';
@@ -57,6 +62,8 @@ export interface FixResult {
     remaining: Finding[];
     /** What the migration-safety lint rules found in the fix, traced as it was applied. */
     lint?: Finding[];
+    /** Flyway's repeatable migrations the fix was applied before, as Flyway runs its next versioned migration. */
+    beforeRepeatables?: string[];
   };
   engine: { name: string; version: string };
   inputs: { reference: string[]; baseline: string[]; migrations: string[]; migrationFormat: string };
@@ -139,12 +146,15 @@ export async function fixSchema(options: FixOptions): Promise<FixResult> {
     const render = (status: 'proven' | 'not-proven', proof?: FixResult['proof']) =>
       toReference
         ? renderReferenceSql(base.groups!, { status, engine, remaining: proof?.remaining.length, error: proof?.error })
-        : renderFixSql(fix, { status, engine, remaining: proof?.remaining.length, error: proof?.error });
+        : renderFixSql(fix, { status, engine, remaining: proof?.remaining.length, error: proof?.error, ...(proof?.beforeRepeatables ? { place: `as the next versioned migration, before the repeatable ones (${proof.beforeRepeatables.join(', ')})` } : {}) });
     const { body } = render('proven');
     const proofSide = toReference ? { name: 'reference' as const, files: inputs.parsed.reference } : { name: 'migrations' as const, files: history };
+    // Saved as Flyway's next versioned migration, the fix runs before the repeatable ones (see FixOptions).
+    const firstRepeatable = options.asNextMigration && !toReference && (inputs.migrationFormat ?? 'flyway') === 'flyway' ? history.findIndex((f) => inputs.parsed.migrations.includes(f) && /^R__/.test(basename(f.file.path))) : -1;
+    const beforeRepeatables = firstRepeatable >= 0 ? { at: firstRepeatable, files: history.slice(firstRepeatable).map((f) => f.file.displayPath) } : undefined;
     // Nothing generated (only unsupported or withheld changes): the migrations themselves are what remains.
     const proof: FixResult['proof'] = fix.statements.length
-      ? await proveFix(body, { request, plan, side: proofSide, open, versionNum: info.versionNum, cwd, remainingOf, lint: !toReference })
+      ? await proveFix(body, { request, plan, side: proofSide, open, versionNum: info.versionNum, cwd, remainingOf, lint: !toReference, beforeRepeatables })
       : { applied: true, remaining: remainingOf(toReference ? ref.catalog : mig.catalog) };
     const status: FixStatus = proof.applied && proof.remaining.length === 0 ? 'proven' : 'not-proven';
     const sql = render(status, proof).text;
@@ -171,6 +181,8 @@ interface ProofInputs {
   side: { name: 'reference' | 'migrations'; files: ParsedFile[] };
   /** That side's scratch database, still open after it was read; absent when its catalog came from the cache. */
   open?: ScratchDatabase;
+  /** The fix goes before the side's file at this index (Flyway's repeatable migrations), not after the last. */
+  beforeRepeatables?: { at: number; files: string[] };
   versionNum: number;
   cwd: string;
   remainingOf(catalog: Catalog): Finding[];
@@ -192,11 +204,14 @@ async function proveFix(sql: string, p: ProofInputs): Promise<FixResult['proof']
     return { applied: false, error: (error as Error).message, remaining: [] };
   }
   let catalog: Catalog;
-  const files = [...p.side.files, fixFile];
+  const at = p.beforeRepeatables?.at ?? p.side.files.length;
+  const files = [...p.side.files.slice(0, at), fixFile, ...p.side.files.slice(at)];
+  const placed = p.beforeRepeatables ? { beforeRepeatables: p.beforeRepeatables.files } : {};
   // The migration-safety lint traces the fix as it is applied (locks taken, tables rewritten).
   const lint = p.lint ? new LintSession(new Set([fixFile]), files) : undefined;
   try {
-    if (p.open) {
+    // The open side has every file applied: it takes a fix that goes last.
+    if (p.open && !p.beforeRepeatables) {
       await resetSession(p.open);
       if (p.side.name === 'reference') await applyReference(p.open, [fixFile]);
       else await applyMigrations(p.open, [fixFile], undefined, lint);
@@ -207,10 +222,10 @@ async function proveFix(sql: string, p: ProofInputs): Promise<FixResult['proof']
     }
   } catch (error) {
     if (!(error instanceof VerifyError)) throw error;
-    return { applied: false, error: error.message, remaining: [] };
+    return { applied: false, error: error.message, remaining: [], ...placed };
   }
   const hits = lint ? await lint.finish(catalog, files, p.cwd) : [];
-  return { applied: true, remaining: p.remainingOf(catalog), ...(lint ? { lint: hits.map(({ code, hit }) => lintFinding(code, hit, p.cwd)) } : {}) };
+  return { applied: true, remaining: p.remainingOf(catalog), ...(lint ? { lint: hits.map(({ code, hit }) => lintFinding(code, hit, p.cwd)) } : {}), ...placed };
 }
 
 export type { FixPlan };
