@@ -11,8 +11,9 @@ import { tempDir } from './helpers/temp-dir.js';
 
 /**
  * `verify-schema fix` on every drift fixture (every scenario whose check exits 1), on every engine: the
- * generated migration, with --allow-data-loss, is proven by the fix itself, and written as the next migration
- * in the scenario's tool layout (or appended as the last file) it makes the check pass. New fixtures are picked up on their own, and every one of them must be
+ * generated migration, with --allow-data-loss, is proven by the fix itself and written as the next migration
+ * in the scenario's tool layout (or as a file of its own); in another tool's layout than Flyway's, the check
+ * that reads the folder then passes. New fixtures are picked up on their own, and every one of them must be
  * fixed: there is no list of exceptions. Scenarios that are not drift (bad input exiting 2, a migration that
  * fails to apply, lint/history/order findings only) are not fix's to solve and are left out by driftScenarios.
  * Scenarios run concurrently: each run cleans up only what it started.
@@ -82,8 +83,10 @@ for (const engine of engines) {
         if (inFolder) expectToolLayout(result.inputs.migrationFormat, checkDir, result.written!, result.sql);
         else expect(readFileSync(migration, 'utf8')).toBe(result.sql);
         // The check itself, with the migration added: what a user runs next, reading the folder in the tool's
-        // layout. On the embedded engine only: what the server does with the fix is the proof's, above.
-        if (engine.name !== 'pglite') return;
+        // layout. For another tool than Flyway, on the embedded engine: the proof above applied the fix where
+        // Flyway runs its next versioned migration (after the others, before any repeatable one), on every
+        // engine, so what is left to check is the other tools' readers taking the file --write made.
+        if (engine.name !== 'pglite' || result.inputs.migrationFormat === 'flyway') return;
         const check = await cli([...args, ...(inFolder ? [] : ['--migrations', migration]), '--no-cache', '--format', 'json'], checkDir);
         const report = JSON.parse(check.stdout) as Report;
         expect(report.findings.filter((f) => DRIFT.has(f.change)).map((f) => `${f.code} ${f.object}`)).toEqual([]);
