@@ -80,7 +80,16 @@ const CHECKPOINT_WORTH_MS = 300;
  * Produces one side's catalog: from the catalog cache when nothing changed; else in a scratch database,
  * starting (migrations side) from the checkpoint of the longest unchanged prefix of the history.
  */
-export async function buildSideCatalog(request: SideRequest): Promise<{ catalog: Catalog; source: SideSource; db?: ScratchDatabase }> {
+export interface SideCatalog {
+  catalog: Catalog;
+  source: SideSource;
+  /** The side's scratch database, open, when the request kept it (SideRequest.keepOpen). */
+  db?: ScratchDatabase;
+  /** The reference was applied here, every statement where it stands, first time (see applyReference). */
+  appliedInOrder?: boolean;
+}
+
+export async function buildSideCatalog(request: SideRequest): Promise<SideCatalog> {
   const keys = request.cache ? chainKeys(request.cache.base, request.files) : [];
   const finalKey = keys.at(-1);
   if (request.cache && finalKey && !request.tracer) {
@@ -113,7 +122,7 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
     if (request.platformSql && !start) await db.exec(request.platformSql);
     const remaining = request.files.slice(first);
     const onFile: OnFile | undefined = request.onFile && ((file, index) => request.onFile!(file, first + index, request.files.length));
-    await applyFiles(request, db, remaining, onFile, store && { store, keys });
+    const applied = await applyFiles(request, db, remaining, onFile, store && { store, keys });
     trace(`${request.side}: applied ${remaining.length} files`, t);
     if (referenceStore && finalKey && performance.now() - t > (request.checkpointThresholdMs ?? CHECKPOINT_WORTH_MS)) {
       const saving = performance.now();
@@ -126,11 +135,12 @@ export async function buildSideCatalog(request: SideRequest): Promise<{ catalog:
     trace(`${request.side}: introspected`, t);
     if (request.cache && finalKey) await putCatalog(request, finalKey, catalog);
     const source: SideSource = start ? { from: 'checkpoint', replayed: remaining.length, of: request.files.length } : { from: 'scratch', replayed: request.files.length };
+    const inOrder = !start && applied?.inOrder ? { appliedInOrder: true } : {};
     if (request.keepOpen) {
       kept = true;
-      return { catalog, source, db };
+      return { catalog, source, db, ...inOrder };
     }
-    return { catalog, source };
+    return { catalog, source, ...inOrder };
   } finally {
     if (!kept) {
       const closing = performance.now();
@@ -154,7 +164,7 @@ async function openSide(request: SideRequest, engine: Engine, store: Checkpoints
  * kept: the next run usually adds a migration (starts from the last state) or edits the newest one (starts
  * from the one before).
  */
-async function applyFiles(request: SideRequest, db: ScratchDatabase, remaining: ParsedFile[], onFile: OnFile | undefined, checkpoints: { store: Checkpoints; keys: string[] } | undefined): Promise<void> {
+async function applyFiles(request: SideRequest, db: ScratchDatabase, remaining: ParsedFile[], onFile: OnFile | undefined, checkpoints: { store: Checkpoints; keys: string[] } | undefined): Promise<{ inOrder: boolean } | void> {
   if (request.apply) return request.apply(db, remaining, onFile);
   if (request.side === 'reference') return applyReference(db, remaining, onFile);
   if (!checkpoints || remaining.length === 0) return applyMigrations(db, remaining, onFile, request.tracer);

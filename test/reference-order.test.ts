@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkReferenceOrder } from '../src/rules/reference-order/reference-order.js';
+import { verifySchema } from '../src/run/pipelines.js';
 import { runCli } from './helpers/run-cli.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -93,5 +94,34 @@ describe('the demo', () => {
     // Named, not found: no note; every reference file checked against it.
     expect(report.warnings.some((w) => w.includes('setup order'))).toBe(false);
     expect(report.checked.filter((c) => c.kind === 'reference-file')).toHaveLength(10);
+  });
+});
+
+describe('the setup side when the script runs the reference files in their own order', () => {
+  /**
+   * Runs the check of reference files making tables a and b (and migrations that make the same), with an
+   * order file listing them as they are sorted; returns the findings and the sides that applied files.
+   */
+  async function check(files: Record<string, string>) {
+    const temp = tempDir('verify-schema-same-order-');
+    for (const [name, sql] of Object.entries(files)) {
+      mkdirSync(join(temp, 'ref'), { recursive: true });
+      mkdirSync(join(temp, 'mig'), { recursive: true });
+      writeFileSync(join(temp, 'ref', name), sql);
+    }
+    writeFileSync(join(temp, 'mig', 'V1__all.sql'), 'CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (a_id int REFERENCES a);\n');
+    writeFileSync(join(temp, 'order.txt'), Object.keys(files).map((f) => `ref/${f}`).join('\n'));
+    const applying = new Set<string>();
+    const report = await verifySchema({ reference: ['ref'], migrations: ['mig'], orderFile: 'order.txt', cwd: temp, cache: false, onProgress: (e) => e.phase === 'apply' && applying.add(e.side) });
+    return { findings: report.findings.map((f) => `${f.code} ${f.object}`), applying: [...applying].sort() };
+  }
+
+  it('takes the reference side\'s catalog when every statement ran where it stands, first time; runs the script when one had to wait', async () => {
+    // In order: the script would build exactly the reference side's database, so no third database is started.
+    expect(await check({ '01_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n', '02_b.sql': 'CREATE TABLE b (a_id int REFERENCES a);\n' })).toEqual({ findings: [], applying: ['migrations', 'reference'] });
+    // 01 needs what 02 makes: the reference side applies it after 02, the script cannot — it is run, and stops there.
+    const waited = await check({ '01_b.sql': 'CREATE TABLE b (a_id int REFERENCES a);\n', '02_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n' });
+    expect(waited.applying).toEqual(['migrations', 'reference', 'setup']);
+    expect(waited.findings).toEqual([expect.stringMatching(/^setup-failed /)]);
   });
 });

@@ -212,14 +212,18 @@ const WAITING_STATES = new Set(['42P01', '42883', '42704', '3F000', '42703', '42
  * first remaining failure reported, naming the statement and what it waited for. A retried statement runs
  * with the session settings (SET search_path, SET ROLE, …) its file had made before it.
  */
-export async function applyReference(db: ScratchDatabase, files: ParsedFile[], onFile?: OnFile): Promise<void> {
+export async function applyReference(db: ScratchDatabase, files: ParsedFile[], onFile?: OnFile): Promise<{ inOrder: boolean }> {
   let waiting: WaitingStatement[] = [];
+  // Every statement ran where it stands, first time, without a setting made for it: what a script running the
+  // files in this order (applySetupOrder) would have made too.
+  let inOrder = true;
   for (const [index, file] of files.entries()) {
     onFile?.(file, index, files.length);
     // Most files apply whole; one that waits for a later file or fails is rolled back and run statement by statement.
     if (sendsWhole(file) && (await tryWholeFile(db, file))) continue;
     // Settings the tool or platform makes before every file (a search_path), then the file's own SETs.
     const preset = file.run?.session ?? [];
+    if (preset.length) inOrder = false;
     for (const setting of preset) await db.exec(setting);
     const session: ParsedStatement[] = [];
     for (const statement of runnable(db, file)) {
@@ -228,6 +232,7 @@ export async function applyReference(db: ScratchDatabase, files: ParsedFile[], o
       if (error === undefined) continue;
       if (!isWaiting(error) || managesTransactions(file)) throw applyError(statement, error, db.label);
       waiting.push({ statement, error, session: [...session], preset });
+      inOrder = false;
     }
     await resetSession(db);
   }
@@ -245,6 +250,7 @@ export async function applyReference(db: ScratchDatabase, files: ParsedFile[], o
     if (stillWaiting.length === waiting.length) throw stuckError(stillWaiting, db.label);
     waiting = stillWaiting;
   }
+  return { inOrder };
 }
 
 interface WaitingStatement {

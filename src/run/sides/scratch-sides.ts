@@ -17,6 +17,7 @@ import { withPlatform, type Platform } from '../../platforms/platform.js';
 import { SideStopped, type BuiltSide } from './built-side.js';
 import type { OnFile } from '../../apply/apply-statements.js';
 import type { ScratchDatabase } from '../../engine/scratch-database.js';
+import { trace } from '../../trace.js';
 
 /**
  * A side applied to a scratch database: the reference (its files), the migrations (baseline + history), or the
@@ -29,6 +30,12 @@ export interface ScratchSidePlan {
   apply?: (db: ScratchDatabase, files: ParsedFile[], onFile?: OnFile) => Promise<void>;
   /** Return the side's scratch database open (BuiltSide.db) when it was built in one; the caller closes it. */
   keepOpen?: boolean;
+  /**
+   * The side's files are the reference side's, in the same order, applied its own way (the setup script's,
+   * without retry). When the reference side applied every statement where it stands, first time, this side
+   * makes the same database, so it takes the reference's catalog instead of a scratch database of its own.
+   */
+  sameFilesAsReference?: boolean;
 }
 
 export interface ScratchSidesRequest {
@@ -104,29 +111,40 @@ export async function buildScratchSides(request: ScratchSidesRequest, plan: Scra
         };
   const largest = request.sides.reduce((a, b) => (countStatements(b.files) >= countStatements(a.files) ? b : a));
   const common = { roles: clusterRoles(allNeeds), usesAuth: allNeeds.usesAuth, platformSql: request.platform?.sql, extensions, introspect: plan.introspect, engines, checkpointThresholdMs: options.checkpointThresholdMs, onNotice: options.onNotice, writes: request.writes };
-  return Promise.all(
-    request.sides.map(async (side): Promise<BuiltSide> => {
-      const needs = plan.needs.get(side.name)!;
-      const build = buildSideCatalog({
-        ...common,
-        side: side.name,
-        files: side.files,
-        needs,
-        cache: cacheFor(side.name, needs),
-        onFile: (f, index, total) => options.onProgress?.({ phase: 'apply', side: side.name, file: f.file.displayPath, index, total }),
-        largest: request.sides.length > 1 && side === largest,
-        ...(side.name === 'migrations' && request.migrationsTracer ? { tracer: request.migrationsTracer } : {}),
-        ...(side.apply ? { apply: side.apply } : {}),
-        ...(side.keepOpen ? { keepOpen: true } : {}),
-      });
-      const locator = new SourceLocator(side.files, cwd);
-      try {
-        const built = await build;
-        return { name: side.name, catalog: built.catalog, source: built.source, locator, ...(built.db ? { db: built.db } : {}) };
-      } catch (error) {
-        if (side.apply && error instanceof SideStopped) return { name: side.name, catalog: new Map(), locator, stopped: error };
-        throw error;
+  const built = new Map<ScratchSidePlan['name'], Promise<BuiltSide & { appliedInOrder?: boolean }>>();
+  const build = async (side: ScratchSidePlan): Promise<BuiltSide & { appliedInOrder?: boolean }> => {
+    const locator = new SourceLocator(side.files, cwd);
+    const reference = side.sameFilesAsReference ? built.get('reference') : undefined;
+    if (reference) {
+      const done = await reference;
+      if (done.appliedInOrder) {
+        trace(`${side.name}: the reference side applied the same files in the same order, first time: its catalog is this side's`);
+        return { name: side.name, catalog: done.catalog, source: done.source, locator };
       }
-    }),
-  );
+    }
+    const needs = plan.needs.get(side.name)!;
+    const building = buildSideCatalog({
+      ...common,
+      side: side.name,
+      files: side.files,
+      needs,
+      cache: cacheFor(side.name, needs),
+      onFile: (f, index, total) => options.onProgress?.({ phase: 'apply', side: side.name, file: f.file.displayPath, index, total }),
+      largest: request.sides.length > 1 && side === largest,
+      ...(side.name === 'migrations' && request.migrationsTracer ? { tracer: request.migrationsTracer } : {}),
+      ...(side.apply ? { apply: side.apply } : {}),
+      ...(side.keepOpen ? { keepOpen: true } : {}),
+    });
+    try {
+      const done = await building;
+      return { name: side.name, catalog: done.catalog, source: done.source, locator, ...(done.db ? { db: done.db } : {}), ...(done.appliedInOrder ? { appliedInOrder: true } : {}) };
+    } catch (error) {
+      if (side.apply && error instanceof SideStopped) return { name: side.name, catalog: new Map(), locator, stopped: error };
+      throw error;
+    }
+  };
+  // The reference side first: a side with the same files waits for it (see sameFilesAsReference).
+  for (const side of [...request.sides].sort((a, b) => Number(a.name !== 'reference') - Number(b.name !== 'reference'))) built.set(side.name, build(side));
+  const sides = await Promise.all(request.sides.map((side) => built.get(side.name)!));
+  return sides.map(({ appliedInOrder: _, ...side }) => side);
 }

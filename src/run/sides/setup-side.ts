@@ -15,7 +15,10 @@ export function planSetupSide(order: ReferenceOrder, reference: ParsedFile[]): {
   const byPath = new Map(reference.map((f) => [f.file.path, f]));
   const applied = order.files.filter((f) => f.isReference && byPath.has(f.file));
   if (applied.length === 0) return undefined;
-  return { plan: { name: 'setup', files: applied.map((f) => byPath.get(f.file)!), apply: applyAsSetupScript }, applied };
+  const files = applied.map((f) => byPath.get(f.file)!);
+  // The script runs the reference's files in the reference's own order: see ScratchSidePlan.sameFilesAsReference.
+  const sameFilesAsReference = files.length === reference.length && files.every((f, i) => f === reference[i]);
+  return { plan: { name: 'setup', files, apply: applyAsSetupScript, ...(sameFilesAsReference ? { sameFilesAsReference } : {}) }, applied };
 }
 
 /** Stops building the setup side: the script fails at this statement (reported as a finding, not an error). */
