@@ -227,6 +227,15 @@ async function saveCheckpoint(store: Checkpoints, key: string, project: string, 
   }
 }
 
+/**
+ * A side whose catalog another side's build gave (see ScratchSidePlan.sameFilesAsReference) caches it under its
+ * own key, as if it had built it: the next run finds it there.
+ */
+export async function cacheSideCatalog(request: SideRequest, catalog: Catalog): Promise<void> {
+  const finalKey = request.cache ? chainKeys(request.cache.base, request.files).at(-1) : undefined;
+  if (finalKey) await putCatalog(request, finalKey, catalog);
+}
+
 /** Puts a side's catalog in the cache: in the background when the run has a place for that (see BackgroundWrites). */
 async function putCatalog(request: SideRequest, key: string, catalog: Catalog): Promise<void> {
   const writing = request.cache!.catalogs.put(key, catalog);

@@ -102,8 +102,8 @@ describe('the setup side when the script runs the reference files in their own o
    * Runs the check of reference files making tables a and b (and migrations that make the same), with an
    * order file listing them as they are sorted; returns the findings and the sides that applied files.
    */
-  async function check(files: Record<string, string>) {
-    const temp = tempDir('verify-schema-same-order-');
+  async function check(files: Record<string, string>, cacheDir?: string) {
+    const temp = cacheDir ? join(cacheDir, 'project') : tempDir('verify-schema-same-order-');
     for (const [name, sql] of Object.entries(files)) {
       mkdirSync(join(temp, 'ref'), { recursive: true });
       mkdirSync(join(temp, 'mig'), { recursive: true });
@@ -112,7 +112,7 @@ describe('the setup side when the script runs the reference files in their own o
     writeFileSync(join(temp, 'mig', 'V1__all.sql'), 'CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (a_id int REFERENCES a);\n');
     writeFileSync(join(temp, 'order.txt'), Object.keys(files).map((f) => `ref/${f}`).join('\n'));
     const applying = new Set<string>();
-    const report = await verifySchema({ reference: ['ref'], migrations: ['mig'], orderFile: 'order.txt', cwd: temp, cache: false, onProgress: (e) => e.phase === 'apply' && applying.add(e.side) });
+    const report = await verifySchema({ reference: ['ref'], migrations: ['mig'], orderFile: 'order.txt', cwd: temp, ...(cacheDir ? { cacheDir } : { cache: false }), onProgress: (e) => e.phase === 'apply' && applying.add(e.side) });
     return { findings: report.findings.map((f) => `${f.code} ${f.object}`), applying: [...applying].sort() };
   }
 
@@ -123,5 +123,10 @@ describe('the setup side when the script runs the reference files in their own o
     const waited = await check({ '01_b.sql': 'CREATE TABLE b (a_id int REFERENCES a);\n', '02_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n' });
     expect(waited.applying).toEqual(['migrations', 'reference', 'setup']);
     expect(waited.findings).toEqual([expect.stringMatching(/^setup-failed /)]);
+    // With the cache, the setup side's catalog is saved under its own key too: the next run starts no database.
+    const cacheDir = tempDir('verify-schema-same-order-cache-');
+    const inOrder = { '01_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n', '02_b.sql': 'CREATE TABLE b (a_id int REFERENCES a);\n' };
+    expect(await check(inOrder, cacheDir)).toEqual({ findings: [], applying: ['migrations', 'reference'] });
+    expect(await check(inOrder, cacheDir)).toEqual({ findings: [], applying: [] });
   });
 });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { MigrationTracer } from '../../apply/apply-statements.js';
 import { analyzeInputs, mergeNeeds, type InputNeeds } from '../../apply/input-needs.js';
 import { AUTH_SCHEMA, BUILTIN_ROLES, clusterRoles, preludeSql } from '../../apply/prelude.js';
-import { buildSideCatalog, countStatements, type SideCache } from '../../build-side.js';
+import { buildSideCatalog, cacheSideCatalog, countStatements, type SideCache, type SideRequest } from '../../build-side.js';
 import { baseKey } from '../../cache/cache-keys.js';
 import type { BackgroundWrites } from '../../cache/background-writes.js';
 import { CatalogCache } from '../../cache/catalog-cache.js';
@@ -114,16 +114,8 @@ export async function buildScratchSides(request: ScratchSidesRequest, plan: Scra
   const built = new Map<ScratchSidePlan['name'], Promise<BuiltSide & { appliedInOrder?: boolean }>>();
   const build = async (side: ScratchSidePlan): Promise<BuiltSide & { appliedInOrder?: boolean }> => {
     const locator = new SourceLocator(side.files, cwd);
-    const reference = side.sameFilesAsReference ? built.get('reference') : undefined;
-    if (reference) {
-      const done = await reference;
-      if (done.appliedInOrder) {
-        trace(`${side.name}: the reference side applied the same files in the same order, first time: its catalog is this side's`);
-        return { name: side.name, catalog: done.catalog, source: done.source, locator };
-      }
-    }
     const needs = plan.needs.get(side.name)!;
-    const building = buildSideCatalog({
+    const sideRequest: SideRequest = {
       ...common,
       side: side.name,
       files: side.files,
@@ -134,7 +126,17 @@ export async function buildScratchSides(request: ScratchSidesRequest, plan: Scra
       ...(side.name === 'migrations' && request.migrationsTracer ? { tracer: request.migrationsTracer } : {}),
       ...(side.apply ? { apply: side.apply } : {}),
       ...(side.keepOpen ? { keepOpen: true } : {}),
-    });
+    };
+    const reference = side.sameFilesAsReference ? built.get('reference') : undefined;
+    if (reference) {
+      const done = await reference;
+      if (done.appliedInOrder) {
+        trace(`${side.name}: the reference side applied the same files in the same order, first time: its catalog is this side's`);
+        await cacheSideCatalog(sideRequest, done.catalog);
+        return { name: side.name, catalog: done.catalog, source: done.source, locator };
+      }
+    }
+    const building = buildSideCatalog(sideRequest);
     try {
       const done = await building;
       return { name: side.name, catalog: done.catalog, source: done.source, locator, ...(done.db ? { db: done.db } : {}), ...(done.appliedInOrder ? { appliedInOrder: true } : {}) };
