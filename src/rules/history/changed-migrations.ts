@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
-import { dirname, relative, sep } from 'node:path';
-import { git } from './git.js';
+import { dirname } from 'node:path';
+import { git, repositoryWithRevision, toGitPath } from './git.js';
 
 export type ChangedMigrations = { changed: Set<string> } | { skipped: string };
 
@@ -13,12 +13,12 @@ export type ChangedMigrations = { changed: Set<string> } | { skipped: string };
  */
 export async function changedMigrations(files: string[], baseRef: string): Promise<ChangedMigrations> {
   if (files.length === 0) return { changed: new Set() };
-  const top = await git(dirname(files[0]), ['rev-parse', '--show-toplevel']);
-  if (!top.ok) return { skipped: top.missing ? 'git is not installed' : 'the migrations are not inside a git repository' };
-  const root = await realpath(top.stdout.toString('utf8').trim());
-  const exists = await git(root, ['rev-parse', '--verify', '--quiet', `${baseRef}^{commit}`]);
-  if (!exists.ok) return { skipped: `git does not know ${baseRef}; fetch it first` };
-  const gitPaths = await Promise.all(files.map(async (f) => relative(root, await realpath(f)).split(sep).join('/')));
+  const repository = await repositoryWithRevision(dirname(files[0]), baseRef);
+  if ('missing' in repository) {
+    return { skipped: { git: 'git is not installed', repository: 'the migrations are not inside a git repository', revision: `git does not know ${baseRef}; fetch it first` }[repository.missing] };
+  }
+  const { root } = repository;
+  const gitPaths = await Promise.all(files.map(async (f) => toGitPath(root, await realpath(f))));
   const folders = [...new Set(gitPaths.map((p) => p.slice(0, p.lastIndexOf('/') + 1) || '.'))];
   // `<mode> blob <id>\t<path>` for every file of those folders at the base.
   const listed = await git(root, ['ls-tree', '-r', '-z', baseRef, '--', ...folders]);

@@ -1,12 +1,12 @@
 import { readFile, realpath } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { displayPath } from '../../inputs/display-path.js';
 import { compareVersions, parseFlywayName } from '../../inputs/formats/flyway-naming.js';
 import type { MigrationSource } from '../../inputs/resolve-inputs.js';
 import type { FileCheckResult, Finding, FileChange, Severity, SourceLocation } from '../../report/finding.js';
 import { flywayChecksum, flywayLines } from './flyway-checksum.js';
 import { HISTORY_CODES, type HistoryCode } from './history-codes.js';
-import { git, readBlobs } from './git.js';
+import { git, readBlobs, repositoryWithRevision, toGitPath } from './git.js';
 
 export interface HistoryCheckOptions {
   /** The migrations paths, resolved (folders are Flyway locations; files are explicit migrations). */
@@ -69,13 +69,13 @@ export async function checkMigrationHistory(options: HistoryCheckOptions): Promi
     return result;
   }
   const base = options.baseRef;
-  const top = await git(from, ['rev-parse', '--show-toplevel']);
-  const exists = top.ok ? await git(from, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`]) : top;
-  if (!top.ok || !exists.ok) {
+  // git and the repository are there (ls-files ran): only the revision can be missing.
+  const repository = await repositoryWithRevision(from, base);
+  if ('missing' in repository) {
     result.warnings.push(`${SKIPPED} against ${base} skipped: git does not know that revision; fetch it first (e.g. git fetch origin ${base.replace(/^origin\//, '')})`);
     return result;
   }
-  const root = await realpath(top.stdout.toString('utf8').trim());
+  const { root } = repository;
   for (const f of files) f.gitPath = toGitPath(root, await realpath(f.path));
   const specs = await Promise.all(locations.map(async (l) => toGitPath(root, await realpath(l))));
   result.findings.push(...(await againstBase({ root, base, specs, files, byVersion, show })));
@@ -199,10 +199,6 @@ function versionKey(version: string[]): string {
   const parts = version.map((p) => p.replace(/^0+(?=\d)/, ''));
   while (parts.length > 1 && parts[parts.length - 1] === '0') parts.pop();
   return parts.join('.');
-}
-
-function toGitPath(root: string, path: string): string {
-  return relative(root, path).split(sep).join('/');
 }
 
 /** 1-based line of the current file where it first differs from the applied one (as Flyway reads lines). */

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { realpath } from 'node:fs/promises';
+import { relative, sep } from 'node:path';
 
 export type GitResult = { ok: true; stdout: Buffer } | { ok: false; missing: boolean; message: string };
 
@@ -36,4 +38,21 @@ export async function readBlobs(cwd: string, rev: string, paths: string[]): Prom
     pos += size + 1;
   }
   return out;
+}
+
+/**
+ * The repository that holds `dir` (its root, a real path) when git knows the revision `rev` there; else what is
+ * missing: git itself, a repository, or the revision (not fetched).
+ */
+export async function repositoryWithRevision(dir: string, rev: string): Promise<{ root: string } | { missing: 'git' | 'repository' | 'revision' }> {
+  const top = await git(dir, ['rev-parse', '--show-toplevel']);
+  if (!top.ok) return { missing: top.missing ? 'git' : 'repository' };
+  const root = await realpath(top.stdout.toString('utf8').trim());
+  const exists = await git(root, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
+  return exists.ok ? { root } : { missing: 'revision' };
+}
+
+/** A real path as git spells it relative to `root` (`/` between names). */
+export function toGitPath(root: string, path: string): string {
+  return relative(root, path).split(sep).join('/');
 }
