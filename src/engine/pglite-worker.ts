@@ -4,11 +4,10 @@
  * The main thread compiles the WebAssembly once and hands the compiled module to each worker.
  */
 import { PGlite } from '@electric-sql/pglite';
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadPgliteExtensions } from './pglite-extensions.js';
 import { pgliteStartParams, type SharedModules } from './pglite-settings.js';
-import { TAR_END, tarEntryBlocks } from './write-tarball.js';
+import { writeTarball } from './write-tarball.js';
 
 export interface PgliteWorkerData {
   /** A data directory on disk (opened in place), or … */
@@ -90,26 +89,19 @@ function writeTarballOfMemory(db: PGlite, file: string): boolean {
   const fs = mod?.FS;
   const root = mod?.ENV?.PGDATA;
   if (!fs || !root || typeof fs.readdir !== 'function') return false;
-  const out = openSync(file, 'w');
-  try {
-    const write = (blocks: Uint8Array[]) => {
-      for (const block of blocks) writeSync(out, block);
-    };
-    const walk = (from: string, relative: string) => {
-      for (const name of fs.readdir(from).filter((n) => n !== '.' && n !== '..').sort()) {
-        const source = `${from}/${name}`;
-        const entry = relative ? `${relative}/${name}` : name;
-        if (fs.isDir(fs.stat(source).mode)) {
-          write(tarEntryBlocks(entry));
-          walk(source, entry);
-        } else write(tarEntryBlocks(entry, fs.readFile(source)));
-      }
-    };
-    walk(root, '');
-    write([TAR_END]);
-  } finally {
-    closeSync(out);
-  }
+  const at = (relative: string) => (relative ? `${root}/${relative}` : root);
+  writeTarball(
+    {
+      root,
+      list: (relative) =>
+        fs
+          .readdir(at(relative))
+          .filter((name) => name !== '.' && name !== '..')
+          .map((name) => ({ name, kind: fs.isDir(fs.stat(`${at(relative)}/${name}`).mode) ? 'folder' : 'file' })),
+      read: (relative) => fs.readFile(at(relative)),
+    },
+    file,
+  );
   return true;
 }
 

@@ -40,16 +40,8 @@ export async function tarballOfTree(root: string): Promise<Uint8Array> {
 /** The archive of `entries`, sorted by name (a folder before what it holds), so a tree always gives the same bytes. */
 export function tarball(entries: TarEntry[]): Uint8Array {
   const blocks: Uint8Array[] = [];
-  for (const { name, data } of [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    if (!data) {
-      blocks.push(header(name, 0, '5'));
-      continue;
-    }
-    blocks.push(header(name, data.length, '0'), data);
-    const padding = (512 - (data.length % 512)) % 512;
-    if (padding) blocks.push(new Uint8Array(padding));
-  }
-  blocks.push(new Uint8Array(1024)); // end of archive: two zero blocks
+  for (const { name, data } of [...entries].sort((a, b) => byName(a.name, b.name))) blocks.push(...tarEntryBlocks(name, data));
+  blocks.push(TAR_END);
   // A buffer of its own (never a slice of a shared pool), so it can be transferred between threads.
   const out = new Uint8Array(blocks.reduce((n, b) => n + b.length, 0));
   let offset = 0;
@@ -60,27 +52,30 @@ export function tarball(entries: TarEntry[]): Uint8Array {
   return out;
 }
 
+/** A folder tree an archive is streamed from: a data directory on disk, or one in PGlite's memory. */
+export interface TreeReader {
+  /** Where the tree is, for messages. */
+  root: string;
+  /** What a folder holds (`relative` is '' for the root), each entry with its kind. */
+  list(relative: string): Array<{ name: string; kind: 'folder' | 'file' | 'other' }>;
+  read(relative: string): Uint8Array;
+}
+
 /**
  * Writes the ustar archive of a folder tree into `file`, one file at a time, so memory holds one file of the
  * tree, never the archive (a large history's data directory is 60 MB and more). Synchronous calls: the tree
- * is a scratch directory in shared memory, where an asynchronous call per file (two thousand of them at
- * 500 tables) cost seconds on a busy machine and these take tens of milliseconds.
+ * is a scratch directory in shared memory (or in memory), where an asynchronous call per file (two thousand of
+ * them at 500 tables) cost seconds on a busy machine and these take tens of milliseconds.
  */
-export function writeTarballOfTree(root: string, file: string): void {
+export function writeTarball(tree: TreeReader, file: string): void {
   const out = openSync(file, 'w');
   try {
     const walk = (relative: string): void => {
-      const children = readdirSync(join(root, relative), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      for (const child of children) {
+      for (const child of tree.list(relative).sort((a, b) => byName(a.name, b.name))) {
         const name = relative ? `${relative}/${child.name}` : child.name;
-        if (child.isDirectory()) {
-          writeSync(out, header(name, 0, '5'));
-          walk(name);
-        } else if (child.isFile()) {
-          for (const block of tarEntryBlocks(name, readFileSync(join(root, name)))) writeSync(out, block);
-        } else {
-          throw new Error(`${join(root, name)} is neither a folder nor a regular file`);
-        }
+        if (child.kind === 'other') throw new Error(`${tree.root}/${name} is neither a folder nor a regular file`);
+        for (const block of tarEntryBlocks(name, child.kind === 'file' ? tree.read(name) : undefined)) writeSync(out, block);
+        if (child.kind === 'folder') walk(name);
       }
     };
     walk('');
@@ -90,15 +85,31 @@ export function writeTarballOfTree(root: string, file: string): void {
   }
 }
 
-/** The blocks of one archive entry, for writers that stream (see tarball for the format). */
-export function tarEntryBlocks(name: string, data?: Uint8Array): Uint8Array[] {
+/** writeTarball of a folder on disk. */
+export function writeTarballOfTree(root: string, file: string): void {
+  writeTarball(
+    {
+      root,
+      list: (relative) => readdirSync(join(root, relative), { withFileTypes: true }).map((d) => ({ name: d.name, kind: d.isDirectory() ? 'folder' : d.isFile() ? 'file' : 'other' })),
+      read: (relative) => readFileSync(join(root, relative)),
+    },
+    file,
+  );
+}
+
+/** The blocks of one archive entry: a folder (no data) or a regular file (see tarball). */
+function tarEntryBlocks(name: string, data?: Uint8Array): Uint8Array[] {
   if (!data) return [header(name, 0, '5')];
   const padding = (512 - (data.length % 512)) % 512;
   return padding ? [header(name, data.length, '0'), data, new Uint8Array(padding)] : [header(name, data.length, '0'), data];
 }
 
 /** The end of an archive: two zero blocks. */
-export const TAR_END = new Uint8Array(1024);
+const TAR_END = new Uint8Array(1024);
+
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 function header(name: string, size: number, type: '0' | '5'): Uint8Array {
   if (Buffer.byteLength(name) > 100) throw new Error(`path too long for a tarball entry: ${name}`);
