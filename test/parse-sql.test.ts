@@ -60,5 +60,9 @@ describe('parse trees from the cache folder (ParseTreeCache)', () => {
     for (const name of readdirSync(dir)) writeFileSync(join(dir, name), `garbage\n${key} {"stmts": [{"stm\n`);
     const damaged = await ParseTreeCache.load(dir);
     expect(await parseSqlFile(file, damaged)).toEqual(fresh);
+    // … and the damaged line is replaced: the next run reads the tree from the file again.
+    await damaged.save();
+    const repaired = await ParseTreeCache.load(dir);
+    expect(JSON.parse(repaired.get(file.text)!)).toEqual(JSON.parse(second.get(file.text)!));
   });
 });

@@ -36,13 +36,14 @@ export class ParseTreeCache implements ParseTrees {
   get(text: string): string | undefined {
     const key = hash(text);
     const json = this.stored.get(key);
-    if (json === undefined) this.missed = true;
-    else this.used.set(key, json);
+    if (json !== undefined) this.used.set(key, json);
     return json;
   }
 
+  /** A tree that was not kept, or whose kept line did not read as one: the file is written again. */
   put(text: string, json: string): void {
     this.used.set(hash(text), json);
+    this.missed = true;
   }
 
   /** Writes the trees this run used, when any was missing (temp + rename: a concurrent reader sees one whole file). */

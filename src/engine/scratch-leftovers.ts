@@ -21,7 +21,6 @@ export function scratchPrefix(root: string): string {
   return join(root, `verify-schema-${hostTag()}-${process.pid}-`);
 }
 
-
 /**
  * Removes the scratch directories and staging files in `root` that runs on this host left behind when they
  * were killed (their process is gone). Best effort: an entry that cannot be removed is left for the next run.

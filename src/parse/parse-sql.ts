@@ -75,9 +75,12 @@ export async function parseSqlFile(file: SqlFile, trees?: ParseTrees): Promise<P
   try {
     // The parser rejects only the 0-byte text ("Query cannot be empty") and returns no statement for whitespace
     // or comments: every statement-free file is the same input (see statementFreeFileNotes).
-    const kept = file.text === '' ? undefined : keptTree(trees, file.text);
-    tree = file.text === '' ? {} : (kept ?? (parseSync(file.text) as typeof tree));
-    if (trees && kept === undefined && file.text !== '') trees.put(file.text, JSON.stringify(tree));
+    if (file.text === '') tree = {};
+    else {
+      const kept = keptTree(trees, file.text);
+      tree = kept ?? (parseSync(file.text) as typeof tree);
+      if (!kept) trees?.put(file.text, JSON.stringify(tree));
+    }
   } catch (error) {
     const details = (error as { sqlDetails?: { message: string; cursorPosition: number } }).sqlDetails;
     const position = lines.position(Math.max(0, details?.cursorPosition ?? 0));
